@@ -514,8 +514,17 @@ public sealed class GrainGenerator : IIncrementalGenerator
             ? string.Empty
             : string.Join(", ", chosen.Parameters.Select(p => "f" + members.FindIndex(m => string.Equals(m.Name, p.Name, StringComparison.OrdinalIgnoreCase))));
         var inCtor = new HashSet<string>(chosen?.Parameters.Select(p => members.First(m => string.Equals(m.Name, p.Name, StringComparison.OrdinalIgnoreCase)).Name) ?? Enumerable.Empty<string>(), StringComparer.Ordinal);
-        var inits = members.Select((m, i) => (m, i)).Where(x => x.m.InitOnly && !inCtor.Contains(x.m.Name)).Select(x => $"{x.m.Name} = f{x.i}").ToList();
-        sb.AppendLine($"            var result = new {fq}({ctorArgs})" + (inits.Count > 0 ? " { " + string.Join(", ", inits) + " };" : ";"));
+        // Init-only members absent from the data keep the value their initializer gave them.
+        var initOnly = members.Select((m, i) => (m, i)).Where(x => x.m.InitOnly && !inCtor.Contains(x.m.Name)).ToList();
+        sb.AppendLine($"            var result = new {fq}({ctorArgs});");
+        if (initOnly.Count > 0)
+        {
+            var any = string.Join(" || ", initOnly.Select(x => "h" + x.i));
+            var assignments = string.Join(", ", initOnly.Select(x => $"{x.m.Name} = h{x.i} ? f{x.i} : result.{x.m.Name}"));
+            sb.AppendLine(type.IsRecord || type.IsValueType
+                ? $"            if ({any}) result = result with {{ {assignments} }};"
+                : $"            if ({any}) result = new {fq}({ctorArgs}) {{ {assignments} }};");
+        }
         for (var i = 0; i < members.Count; i++)
         {
             if (members[i].Settable && !inCtor.Contains(members[i].Name))
