@@ -195,8 +195,16 @@ internal sealed partial class ActivationData : IGrainContext
             return;
         }
 
-        WorkQueue.Post(static s => { var (a, r) = ((ActivationData, IncomingRequest))s!; _ = a.RunAsync(r); }, (this, request));
+        // A call from code on this silo starts on the caller's thread when the activation is free: no thread switch,
+        // and a method that completes synchronously completes the caller's task before it even awaits.
+        var state = (this, request);
+        if (!request.RunsInline || !WorkQueue.TryRunInline(s_run, state))
+        {
+            WorkQueue.Post(s_run, state);
+        }
     }
+
+    private static readonly SendOrPostCallback s_run = static s => { var (a, r) = ((ActivationData, IncomingRequest))s!; _ = a.RunAsync(r); };
 
     private bool CanStart(IncomingRequest request)
     {
@@ -292,7 +300,7 @@ internal sealed partial class ActivationData : IGrainContext
         {
             foreach (var r in toStart)
             {
-                WorkQueue.Post(static s => { var (a, req) = ((ActivationData, IncomingRequest))s!; _ = a.RunAsync(req); }, (this, r));
+                WorkQueue.Post(s_run, (this, r));
             }
         }
     }
@@ -413,6 +421,15 @@ internal sealed partial class ActivationData : IGrainContext
         foreach (var t in timers)
         {
             t.Dispose();
+        }
+    }
+
+    /// <summary>A one-line account of what the activation is doing, for timeout messages.</summary>
+    public string DescribeState()
+    {
+        lock (_lock)
+        {
+            return $"{State}, {_running} running, {_waiting.Count} waiting, {WorkQueue.PendingCount} queued work items";
         }
     }
 

@@ -10,6 +10,10 @@ namespace Granary.Runtime.Activations;
 internal sealed class ActivationWorkQueue : SynchronizationContext, IThreadPoolWorkItem
 {
     private const int BatchSize = 64;
+    private const int MaxInlineDepth = 4;
+
+    [ThreadStatic]
+    private static int t_inlineDepth;
 
     private readonly ConcurrentQueue<(SendOrPostCallback Callback, object? State)> _items = new();
     private readonly Action<Exception> _onError;
@@ -19,6 +23,9 @@ internal sealed class ActivationWorkQueue : SynchronizationContext, IThreadPoolW
     {
         _onError = onError;
     }
+
+    /// <summary>Work items waiting to run.</summary>
+    public int PendingCount => _items.Count;
 
     /// <summary>True while a thread is executing this queue's work.</summary>
     public bool IsRunningOnCurrentThread => Current == this;
@@ -36,6 +43,45 @@ internal sealed class ActivationWorkQueue : SynchronizationContext, IThreadPoolW
         throw new NotSupportedException("Grain code cannot block on its own activation's context.");
 
     public override SynchronizationContext CreateCopy() => this;
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> on the calling thread if no other thread is executing this queue (and the
+    /// inline nesting depth is small), holding the queue meanwhile so that nothing else of this activation runs
+    /// concurrently. Returns false, doing nothing, when it cannot: the caller then posts the work instead.
+    /// </summary>
+    public bool TryRunInline(SendOrPostCallback callback, object? state)
+    {
+        if (t_inlineDepth >= MaxInlineDepth || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
+        {
+            return false;
+        }
+
+        var previous = Current;
+        SetSynchronizationContext(this);
+        t_inlineDepth++;
+        try
+        {
+            callback(state);
+        }
+        catch (Exception ex)
+        {
+            _onError(ex);
+        }
+        finally
+        {
+            t_inlineDepth--;
+            SetSynchronizationContext(previous);
+        }
+
+        // A full fence: the release must be visible before the emptiness check, or a concurrent Post can be stranded.
+        Interlocked.Exchange(ref _scheduled, 0);
+        if (!_items.IsEmpty && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+        }
+
+        return true;
+    }
 
     void IThreadPoolWorkItem.Execute()
     {
@@ -60,7 +106,8 @@ internal sealed class ActivationWorkQueue : SynchronizationContext, IThreadPoolW
             SetSynchronizationContext(previous);
         }
 
-        Volatile.Write(ref _scheduled, 0);
+        // A full fence: the release must be visible before the emptiness check, or a concurrent Post can be stranded.
+        Interlocked.Exchange(ref _scheduled, 0);
         if (!_items.IsEmpty && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);

@@ -17,6 +17,9 @@ internal abstract class IncomingRequest
     /// <summary>Environment.TickCount64 after which the caller no longer waits; long.MaxValue for none.</summary>
     public long DeadlineTicks { get; init; } = long.MaxValue;
 
+    /// <summary>May run on the enqueuing thread when the activation is free (calls from code on the same silo).</summary>
+    public virtual bool RunsInline => false;
+
     /// <summary>May start while another turn of the activation is awaiting.</summary>
     public virtual bool AlwaysInterleave => Invokable?.Method.AlwaysInterleave ?? false;
 

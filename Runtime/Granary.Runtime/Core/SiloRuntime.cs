@@ -360,7 +360,8 @@ internal sealed partial class SiloRuntime : IFrameHandler, IAsyncDisposable
         {
             if (call.DeadlineTicks < now)
             {
-                Fail(call, new GrainCallTimeoutException($"{call} timed out after {call.Timeout}."));
+                var state = Catalog.TryGet(call.Target, out var activation) ? $" The activation on this silo is {activation!.DescribeState()}." : string.Empty;
+                Fail(call, new GrainCallTimeoutException($"{call} timed out after {call.Timeout}.{state}"));
             }
         }
     }

@@ -18,6 +18,8 @@ internal sealed class LocalRequest : IncomingRequest
 
     public override Invocation.Invokable? Invokable => _call.Invokable;
 
+    public override bool RunsInline => true;
+
     public override void Complete(object? result)
     {
         if (!_call.IsOneWay)

@@ -303,7 +303,8 @@ internal sealed partial class Connection
                     continue;
                 }
 
-                Volatile.Write(ref _sending, 0);
+                // A full fence: the release must be visible before the emptiness check, or a concurrent Send can be stranded.
+                Interlocked.Exchange(ref _sending, 0);
                 if (_outbox.IsEmpty || Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
                 {
                     return;
