@@ -97,3 +97,28 @@ public sealed record Person([property: Id(0)] string Name, [property: Id(1)] int
 }
 
 public sealed class CustomGrainException(string message) : Exception(message);
+
+public interface IReentrancyGrain : IGrainWithStringKey
+{
+    Task<int> Hold(int ms);
+
+    [AlwaysInterleave]
+    Task<int> Peek();
+
+    [OneWay]
+    Task Signal(string text);
+
+    Task<List<string>> Signals();
+}
+
+public interface IReentrantGrain : IGrainWithStringKey
+{
+    Task<int> Hold(int ms);
+
+    Task<int> MaxConcurrent();
+}
+
+public interface IIdleGrain : IGrainWithStringKey
+{
+    Task<Guid> Instance();
+}

@@ -180,3 +180,52 @@ public sealed class EchoGrain : Grain, IEchoGrain
 
     public Task<Person> EchoPerson(Person person) => Task.FromResult(person);
 }
+
+public sealed class ReentrancyGrain : Grain, IReentrancyGrain
+{
+    private readonly List<string> _signals = [];
+    private int _holding;
+
+    public async Task<int> Hold(int ms)
+    {
+        _holding++;
+        await Task.Delay(ms);
+        _holding--;
+        return _holding;
+    }
+
+    public Task<int> Peek() => Task.FromResult(_holding);
+
+    public Task Signal(string text)
+    {
+        _signals.Add(text);
+        return Task.CompletedTask;
+    }
+
+    public Task<List<string>> Signals() => Task.FromResult(_signals);
+}
+
+[Reentrant]
+public sealed class ReentrantGrain : Grain, IReentrantGrain
+{
+    private int _current;
+    private int _max;
+
+    public async Task<int> Hold(int ms)
+    {
+        _current++;
+        _max = Math.Max(_max, _current);
+        await Task.Delay(ms);
+        _current--;
+        return _current;
+    }
+
+    public Task<int> MaxConcurrent() => Task.FromResult(_max);
+}
+
+public sealed class IdleGrain : Grain, IIdleGrain
+{
+    private readonly Guid _instance = Guid.NewGuid();
+
+    public Task<Guid> Instance() => Task.FromResult(_instance);
+}
