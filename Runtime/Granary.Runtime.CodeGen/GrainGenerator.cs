@@ -373,8 +373,10 @@ public sealed class GrainGenerator : IIncrementalGenerator
         proxy.AppendLine("        }");
     }
 
-    private sealed class Member(string name, ITypeSymbol type, uint id, bool settable, bool initOnly)
+    private sealed class Member(string name, ITypeSymbol type, uint id, bool settable, bool initOnly, bool required)
     {
+        public bool Required { get; } = required;
+
         public string Name { get; } = name;
 
         public ITypeSymbol Type { get; } = type;
@@ -433,11 +435,11 @@ public sealed class GrainGenerator : IIncrementalGenerator
                 switch (m)
                 {
                     case IFieldSymbol f when f.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal:
-                        members.Add(new Member(f.Name, f.Type, id.Value, !f.IsReadOnly, false));
+                        members.Add(new Member(f.Name, f.Type, id.Value, !f.IsReadOnly && !f.IsRequired, false, f.IsRequired));
                         break;
                     case IPropertySymbol p when p.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal && !p.IsIndexer:
                         var setter = p.SetMethod is { DeclaredAccessibility: Accessibility.Public or Accessibility.Internal } s ? s : null;
-                        members.Add(new Member(p.Name, p.Type, id.Value, setter is not null && !setter.IsInitOnly, setter?.IsInitOnly == true));
+                        members.Add(new Member(p.Name, p.Type, id.Value, setter is not null && !setter.IsInitOnly && !p.IsRequired, setter?.IsInitOnly == true && !p.IsRequired, p.IsRequired));
                         break;
                 }
             }
@@ -516,13 +518,16 @@ public sealed class GrainGenerator : IIncrementalGenerator
         var inCtor = new HashSet<string>(chosen?.Parameters.Select(p => members.First(m => string.Equals(m.Name, p.Name, StringComparison.OrdinalIgnoreCase)).Name) ?? Enumerable.Empty<string>(), StringComparer.Ordinal);
         // Init-only members absent from the data keep the value their initializer gave them.
         var initOnly = members.Select((m, i) => (m, i)).Where(x => x.m.InitOnly && !inCtor.Contains(x.m.Name)).ToList();
-        sb.AppendLine($"            var result = new {fq}({ctorArgs});");
+        // Required members must appear in every object initializer.
+        var required = members.Select((m, i) => (m, i)).Where(x => x.m.Required && !inCtor.Contains(x.m.Name)).Select(x => $"{x.m.Name} = f{x.i}").ToList();
+        var requiredInit = required.Count > 0 ? " { " + string.Join(", ", required) + " }" : string.Empty;
+        sb.AppendLine($"            var result = new {fq}({ctorArgs}){requiredInit};");
         if (initOnly.Count > 0)
         {
             var any = string.Join(" || ", initOnly.Select(x => "h" + x.i));
-            var assignments = string.Join(", ", initOnly.Select(x => $"{x.m.Name} = h{x.i} ? f{x.i} : result.{x.m.Name}"));
+            var assignments = string.Join(", ", required.Concat(initOnly.Select(x => $"{x.m.Name} = h{x.i} ? f{x.i} : result.{x.m.Name}")));
             sb.AppendLine(type.IsRecord || type.IsValueType
-                ? $"            if ({any}) result = result with {{ {assignments} }};"
+                ? $"            if ({any}) result = result with {{ {string.Join(", ", initOnly.Select(x => $"{x.m.Name} = h{x.i} ? f{x.i} : result.{x.m.Name}"))} }};"
                 : $"            if ({any}) result = new {fq}({ctorArgs}) {{ {assignments} }};");
         }
         for (var i = 0; i < members.Count; i++)

@@ -79,7 +79,7 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Starts another silo; <paramref name="configure"/> can set roles, a name, or dial-out mode.</summary>
-    public async Task<TestSilo> StartSiloAsync(Action<SiloOptions>? configure = null)
+    public async Task<TestSilo> StartSiloAsync(Action<SiloOptions>? configure = null, Action<SiloBuilder>? configureSilo = null)
     {
         var name = "silo-" + Interlocked.Increment(ref _siloCounter);
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -106,6 +106,7 @@ public sealed class TestCluster : IAsyncDisposable
             silo.UseInMemoryClustering(Store);
             silo.AddMemoryGrainStorage(GrainStorageNames.Default, Storage);
             _options.ConfigureSilo?.Invoke(silo);
+            configureSilo?.Invoke(silo);
         });
         if (Environment.GetEnvironmentVariable("GRANARY_TEST_LOG") is { Length: > 0 } level && Enum.TryParse<LogLevel>(level, out var min))
         {

@@ -26,6 +26,8 @@ internal sealed partial class SiloRuntime : IFrameHandler, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<long, OutstandingCall> _pending = new();
     private readonly ConcurrentDictionary<long, TaskCompletionSource<bool>> _pings = new();
+    private readonly ConcurrentDictionary<GrainId, Task> _slowRoutes = new();
+    private readonly Lock _slowRoutesLock = new();
     private readonly IGrainDirectory _directory;
     private readonly GrainTypeManager _grainTypes;
     private readonly Dictionary<int, string> _manifest;
@@ -179,19 +181,73 @@ internal sealed partial class SiloRuntime : IFrameHandler, IAsyncDisposable
             return;
         }
 
+        // A call behind a pending directory lookup for the same grain waits for it: with a directory that answers
+        // asynchronously (Redis), calls issued in order would otherwise overtake each other.
+        if ((_slowRoutes.IsEmpty || !_slowRoutes.ContainsKey(call.Target)) && TryRouteKnown(call))
+        {
+            return;
+        }
+
+        RouteSlow(call);
+    }
+
+    private bool TryRouteKnown(OutstandingCall call)
+    {
         if (Catalog.TryGet(call.Target, out var local))
         {
             local!.Enqueue(new LocalRequest(this, call));
-            return;
+            return true;
         }
 
         if (DirectoryCache.TryGetValue(call.Target, out var cached) && cached.Silo != Address && Membership.IsActive(cached.Silo))
         {
             SendRemote(call, cached.Silo);
-            return;
+            return true;
         }
 
-        _ = RouteSlowAsync(call);
+        return false;
+    }
+
+    private void RouteSlow(OutstandingCall call)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task? previous;
+        lock (_slowRoutesLock)
+        {
+            _slowRoutes.TryGetValue(call.Target, out previous);
+            _slowRoutes[call.Target] = done.Task;
+        }
+
+        _ = RouteAfterAsync(previous, call, done);
+    }
+
+    private async Task RouteAfterAsync(Task? previous, OutstandingCall call, TaskCompletionSource done)
+    {
+        try
+        {
+            if (previous is not null)
+            {
+                await previous;
+                if (TryRouteKnown(call))
+                {
+                    return;
+                }
+            }
+
+            await RouteSlowAsync(call);
+        }
+        finally
+        {
+            lock (_slowRoutesLock)
+            {
+                if (_slowRoutes.TryGetValue(call.Target, out var tail) && tail == done.Task)
+                {
+                    _slowRoutes.TryRemove(call.Target, out _);
+                }
+            }
+
+            done.TrySetResult();
+        }
     }
 
     private async Task RouteSlowAsync(OutstandingCall call)

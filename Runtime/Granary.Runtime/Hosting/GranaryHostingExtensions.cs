@@ -31,11 +31,13 @@ public static class GranaryHostingExtensions
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LocalStreamSubscriptions>();
+        services.TryAddSingleton<Silo>();
+
+        // Registered before the configuration callback so that hosted services added there start after the silo.
+        services.AddHostedService<SiloHostedService>();
         var builder = new SiloBuilder(services);
         builder.UseInMemoryClustering();
         configure?.Invoke(builder);
-        services.TryAddSingleton<Silo>();
-        services.AddHostedService<SiloHostedService>();
         return services;
     }
 }
