@@ -1,0 +1,22 @@
+using Granary.Grains.Identity;
+
+namespace Granary.Grains.Platform;
+
+/// <summary>A domain orchestrator's view: its nodes and where each logical function runs.</summary>
+[GenerateSerializer]
+public sealed record DomainStatus
+{
+    [Id(0)]
+    public required string DomainId { get; init; }
+
+    [Id(1)]
+    public List<Guid> Nodes { get; init; } = [];
+
+    /// <summary>Logical function to its active instances.</summary>
+    [Id(2)]
+    public Dictionary<LogicalFunctionId, InstanceId[]> Instances { get; init; } = [];
+
+    /// <summary>Logical functions waiting for a node that fits, with the last reason.</summary>
+    [Id(3)]
+    public Dictionary<LogicalFunctionId, string> Unplaced { get; init; } = [];
+}

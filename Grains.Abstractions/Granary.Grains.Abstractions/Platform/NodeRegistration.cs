@@ -1,0 +1,24 @@
+using Granary.Grains.Nodes;
+using Granary.Grains.Placement;
+
+namespace Granary.Grains.Platform;
+
+/// <summary>
+/// A node's registration or refresh with its domain: who it is, its health now, the random nonce of this start (a
+/// new nonce means the node restarted and lost its instances), and how often it refreshes (its deadline is twice that).
+/// </summary>
+[GenerateSerializer]
+public sealed record NodeRegistration
+{
+    [Id(0)]
+    public required NodeDescriptor Node { get; init; }
+
+    [Id(1)]
+    public NodeHealth Health { get; init; } = new();
+
+    [Id(2)]
+    public required Guid Nonce { get; init; }
+
+    [Id(3)]
+    public required TimeSpan RefreshInterval { get; init; }
+}

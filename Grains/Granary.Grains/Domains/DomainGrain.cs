@@ -1,0 +1,350 @@
+using Granary.Grains.Identity;
+using Granary.Grains.Nodes;
+using Granary.Grains.Placement;
+using Granary.Grains.Platform;
+using Granary.Grains.Workflows;
+using Granary.Placement;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Granary.Grains.Domains;
+
+/// <summary>
+/// The orchestrator of one domain. Keeps registered nodes with their deadlines, places instances (deployment
+/// requirements, then the domain's strategy), keeps every instance's outputs patched, restarts crashed instances,
+/// relocates the instances of nodes that miss their deadline, and retries unplaceable ones every keep-alive interval.
+/// State lives in memory: after an orchestrator restart, nodes re-register within one refresh interval.
+/// </summary>
+[GrainType("granary.domain")]
+[SiloRolePlacement("orchestrator")]
+internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogger<DomainGrain> logger, TimeProvider time) : Grain, IDomainGrain
+{
+    private readonly DomainOptions _options = options.Value;
+    private readonly Dictionary<Guid, NodeEntry> _nodes = [];
+    private readonly Dictionary<LogicalFunctionId, LogicalFunction> _functions = [];
+    private readonly Dictionary<string, Dictionary<string, LogicalFunctionId>> _workflows = new(StringComparer.Ordinal);
+    private Random _random = null!;
+    private long _lastRoundRobinOrder;
+    private long _registrations;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _random = _options.RandomSeed is { } seed ? new Random(seed) : new Random();
+        RegisterTimer(_ => KeepAliveAsync(), _options.KeepAliveInterval, _options.KeepAliveInterval);
+        return Task.CompletedTask;
+    }
+
+    public async Task<DateTimeOffset> RegisterNode(NodeRegistration registration)
+    {
+        var id = registration.Node.NodeId;
+        var deadline = time.GetUtcNow() + 2 * registration.RefreshInterval;
+        if (_nodes.TryGetValue(id, out var known) && known.Nonce != registration.Nonce)
+        {
+            // The node restarted: whatever it ran is gone.
+            LogNodeRestarted(logger, registration.Node.DisplayName);
+            _nodes.Remove(id);
+            await RecoverFromLostNodesAsync([id]);
+        }
+
+        var isNew = !_nodes.ContainsKey(id);
+        _nodes[id] = new NodeEntry(registration.Node, registration.Health, registration.Nonce, deadline, isNew ? ++_registrations : known!.Order);
+        if (isNew)
+        {
+            LogNodeRegistered(logger, registration.Node.DisplayName, GetPrimaryKeyString());
+            await PlaceMissingAsync();
+        }
+
+        return deadline;
+    }
+
+    public async Task<Dictionary<string, LogicalFunctionId>> DeployWorkflow(string workflowId, WorkflowSpec spec)
+    {
+        if (_workflows.ContainsKey(workflowId))
+        {
+            throw new InvalidOperationException($"Workflow {workflowId} is already deployed in domain {GetPrimaryKeyString()}.");
+        }
+
+        var components = new Dictionary<string, LogicalFunctionId>(StringComparer.Ordinal);
+        _workflows[workflowId] = components;
+        foreach (var function in spec.Functions)
+        {
+            var lid = LogicalFunctionId.New();
+            components[function.Name] = lid;
+            _functions[lid] = new LogicalFunction(workflowId, new ComponentDeployment { WorkflowId = workflowId, LogicalId = lid, Function = function },
+                DeploymentRequirements.ForFunction(function), function.OutputMapping);
+        }
+
+        foreach (var resource in spec.Resources)
+        {
+            var lid = LogicalFunctionId.New();
+            components[resource.Name] = lid;
+            _functions[lid] = new LogicalFunction(workflowId, new ComponentDeployment { WorkflowId = workflowId, LogicalId = lid, Resource = resource },
+                DeploymentRequirements.ForResource(resource), resource.OutputMapping);
+        }
+
+        foreach (var lid in components.Values)
+        {
+            await PlaceMissingInstancesAsync(_functions[lid]);
+        }
+
+        await PatchWorkflowAsync(workflowId);
+        return components;
+    }
+
+    public async Task StopWorkflow(string workflowId)
+    {
+        if (!_workflows.Remove(workflowId, out var components))
+        {
+            return;
+        }
+
+        foreach (var lid in components.Values)
+        {
+            if (_functions.Remove(lid, out var function))
+            {
+                foreach (var instance in function.Instances)
+                {
+                    await TryAsync(() => Node(instance.NodeId).StopInstance(instance), $"stop {instance}");
+                }
+            }
+        }
+    }
+
+    public async Task ReportInstanceFailure(InstanceId instance, string reason)
+    {
+        var function = _functions.Values.FirstOrDefault(f => f.Instances.Contains(instance));
+        if (function is null)
+        {
+            return;
+        }
+
+        LogInstanceCrashed(logger, instance, function.Name, reason);
+        function.Instances.Remove(instance);
+        await PlaceMissingInstancesAsync(function);
+        await PatchWorkflowAsync(function.WorkflowId);
+    }
+
+    public Task<DomainStatus> Inspect() => Task.FromResult(new DomainStatus
+    {
+        DomainId = GetPrimaryKeyString(),
+        Nodes = [.. _nodes.Keys],
+        Instances = _functions.ToDictionary(f => f.Key, f => f.Value.Instances.ToArray()),
+        Unplaced = _functions.Where(f => f.Value.UnplacedReason is not null).ToDictionary(f => f.Key, f => f.Value.UnplacedReason!),
+    });
+
+    private async Task KeepAliveAsync()
+    {
+        var now = time.GetUtcNow();
+        var lost = _nodes.Where(n => n.Value.Deadline < now).Select(n => n.Key).ToList();
+
+        // A node that does not answer the keep-alive probe is lost at once, without waiting for its deadline.
+        var probes = _nodes.Keys.Except(lost).Select(async id =>
+        {
+            try
+            {
+                using (GrainCallOptions.WithTimeout(_options.KeepAliveInterval))
+                {
+                    await Node(id).Ping();
+                }
+
+                return (Id: id, Alive: true);
+            }
+            catch (Exception ex) when (ex is SiloUnavailableException or GrainCallTimeoutException)
+            {
+                return (Id: id, Alive: false);
+            }
+        }).ToList();
+        lost.AddRange((await Task.WhenAll(probes)).Where(p => !p.Alive).Select(p => p.Id));
+        foreach (var id in lost)
+        {
+            LogNodeLost(logger, _nodes[id].Descriptor.DisplayName);
+            _nodes.Remove(id);
+        }
+
+        if (lost.Count > 0)
+        {
+            await RecoverFromLostNodesAsync(lost);
+        }
+
+        await PlaceMissingAsync();
+    }
+
+    /// <summary>Forgets the instances of <paramref name="nodes"/>, places replacements, and re-patches.</summary>
+    private async Task RecoverFromLostNodesAsync(IReadOnlyCollection<Guid> nodes)
+    {
+        var affected = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var function in _functions.Values)
+        {
+            if (function.Instances.RemoveAll(i => nodes.Contains(i.NodeId)) > 0)
+            {
+                affected.Add(function.WorkflowId);
+                await PlaceMissingInstancesAsync(function);
+            }
+        }
+
+        foreach (var workflow in affected)
+        {
+            await PatchWorkflowAsync(workflow);
+        }
+    }
+
+    private async Task PlaceMissingAsync()
+    {
+        var affected = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var function in _functions.Values.Where(f => f.Instances.Count < f.Requirements.MaxInstances).ToList())
+        {
+            if (await PlaceMissingInstancesAsync(function))
+            {
+                affected.Add(function.WorkflowId);
+            }
+        }
+
+        foreach (var workflow in affected)
+        {
+            await PatchWorkflowAsync(workflow);
+        }
+    }
+
+    /// <summary>Starts instances until the function has max_instances of them or no node fits; true if any started.</summary>
+    private async Task<bool> PlaceMissingInstancesAsync(LogicalFunction function)
+    {
+        var started = false;
+        while (function.Instances.Count < function.Requirements.MaxInstances)
+        {
+            var eligible = _nodes.Values.OrderBy(n => n.Order).Where(n => function.Requirements.Check(n.Descriptor).IsEligible).ToList();
+            if (eligible.Count == 0)
+            {
+                var reasons = _nodes.Count == 0
+                    ? "no node is registered"
+                    : string.Join("; ", _nodes.Values.Select(n => function.Requirements.Check(n.Descriptor).ToString()));
+                function.UnplacedReason = reasons;
+                LogUnplaceable(logger, function.Name, reasons);
+                return started;
+            }
+
+            // Spread instances of one function over distinct nodes while there are enough.
+            var unused = eligible.Where(n => function.Instances.All(i => i.NodeId != n.Descriptor.NodeId)).ToList();
+            var node = Choose(function, unused.Count > 0 ? unused : eligible);
+            try
+            {
+                var instance = await Node(node.Descriptor.NodeId).StartInstance(function.Template);
+                function.Instances.Add(instance);
+                function.UnplacedReason = null;
+                started = true;
+            }
+            catch (Exception ex)
+            {
+                function.UnplacedReason = $"node {node.Descriptor.DisplayName} failed to start it: {ex.Message}";
+                LogUnplaceable(logger, function.Name, function.UnplacedReason);
+                return started;
+            }
+        }
+
+        return started;
+    }
+
+    private NodeEntry Choose(LogicalFunction function, List<NodeEntry> eligible)
+    {
+        if (function.Template.Resource is not null)
+        {
+            return eligible[_random.Next(eligible.Count)];
+        }
+
+        if (_options.Strategy == PlacementStrategy.RoundRobin)
+        {
+            var next = eligible.FirstOrDefault(n => n.Order > _lastRoundRobinOrder) ?? eligible[0];
+            _lastRoundRobinOrder = next.Order;
+            return next;
+        }
+
+        // Weighted random: weight = num_cpus × num_cores × clock_freq_cpu (at least 1 each).
+        var weights = eligible.Select(n => Math.Max(1.0, n.Descriptor.Capabilities.NumCpus) * Math.Max(1.0, n.Descriptor.Capabilities.NumCores)
+            * Math.Max(1.0, n.Descriptor.Capabilities.ClockFreqCpu)).ToList();
+        var pick = _random.NextDouble() * weights.Sum();
+        for (var i = 0; i < eligible.Count; i++)
+        {
+            pick -= weights[i];
+            if (pick < 0)
+            {
+                return eligible[i];
+            }
+        }
+
+        return eligible[^1];
+    }
+
+    /// <summary>Sends every instance of the workflow its current outputs: channel → instances of the target component.</summary>
+    private async Task PatchWorkflowAsync(string workflowId)
+    {
+        if (!_workflows.TryGetValue(workflowId, out var components))
+        {
+            return;
+        }
+
+        var patches = new List<Task>();
+        foreach (var lid in components.Values)
+        {
+            var function = _functions[lid];
+            var outputs = function.OutputMapping
+                .Where(m => components.ContainsKey(m.Value))
+                .ToDictionary(m => m.Key, m => _functions[components[m.Value]].Instances.ToArray(), StringComparer.Ordinal);
+            foreach (var instance in function.Instances)
+            {
+                patches.Add(TryAsync(() => Node(instance.NodeId).Patch(instance, outputs), $"patch {instance}"));
+            }
+        }
+
+        await Task.WhenAll(patches);
+    }
+
+    private INodeGrain Node(Guid nodeId) => GrainFactory.GetGrain<INodeGrain>(nodeId.ToString("D"));
+
+    private async Task TryAsync(Func<Task> action, string what)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception ex)
+        {
+            LogActionFailed(logger, what, ex.Message);
+        }
+    }
+
+    private sealed record NodeEntry(NodeDescriptor Descriptor, Nodes.NodeHealth Health, Guid Nonce, DateTimeOffset Deadline, long Order);
+
+    private sealed class LogicalFunction(string workflowId, ComponentDeployment template, DeploymentRequirements requirements, IReadOnlyDictionary<string, string> outputMapping)
+    {
+        public string WorkflowId { get; } = workflowId;
+
+        public ComponentDeployment Template { get; } = template;
+
+        public DeploymentRequirements Requirements { get; } = requirements;
+
+        public IReadOnlyDictionary<string, string> OutputMapping { get; } = outputMapping;
+
+        public List<InstanceId> Instances { get; } = [];
+
+        public string? UnplacedReason { get; set; }
+
+        public string Name => Template.Name;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} registered with domain {Domain}")]
+    private static partial void LogNodeRegistered(ILogger logger, string node, string domain);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node} restarted; relocating what it ran")]
+    private static partial void LogNodeRestarted(ILogger logger, string node);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node} missed its deadline; relocating its instances")]
+    private static partial void LogNodeLost(ILogger logger, string node);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {Instance} of {Component} crashed ({Reason}); restarting it")]
+    private static partial void LogInstanceCrashed(ILogger logger, InstanceId instance, string component, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot place {Component}: {Reasons}")]
+    private static partial void LogUnplaceable(ILogger logger, string component, string reasons);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not {What}: {Reason}")]
+    private static partial void LogActionFailed(ILogger logger, string what, string reason);
+}

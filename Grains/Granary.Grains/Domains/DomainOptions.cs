@@ -1,0 +1,16 @@
+using Granary.Grains.Platform;
+
+namespace Granary.Grains.Domains;
+
+/// <summary>Configuration of the domain orchestrator (section Granary:Domain).</summary>
+public sealed class DomainOptions
+{
+    /// <summary>How nodes are chosen among the eligible ones.</summary>
+    public PlacementStrategy Strategy { get; set; } = PlacementStrategy.Random;
+
+    /// <summary>How often lost nodes are detected and unplaced functions retried.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Seed of the weighted random strategy; null for a random seed. Fixed seeds make placement repeatable.</summary>
+    public int? RandomSeed { get; set; }
+}

@@ -1,0 +1,255 @@
+using System.Threading.Channels;
+using Granary.Grains.Execution;
+using Granary.Grains.Functions;
+using Granary.Grains.Identity;
+using Granary.Grains.Platform;
+using Microsoft.Extensions.Logging;
+
+namespace Granary.Grains.Nodes;
+
+/// <summary>
+/// Hosts one component instance on a node: its mailbox (one event at a time, in arrival order), its output wiring,
+/// and the <see cref="IFunctionContext"/> it uses to emit events. An exception from the instance marks it crashed.
+/// </summary>
+internal sealed partial class InstanceHost : IFunctionContext
+{
+    private readonly NodeRuntime _node;
+    private readonly Channel<Work> _mailbox = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private volatile Dictionary<string, InstanceId[]> _outputs = [];
+    private IFunctionInstance? _instance;
+    private string? _initPayload;
+    private readonly List<(string Alias, byte[] Payload)> _heldCasts = [];
+    private volatile bool _patched;
+    private Task? _loop;
+    private long _events;
+    private int _roundRobin;
+
+    public InstanceHost(NodeRuntime node, InstanceId id, ComponentDeployment deployment)
+    {
+        _node = node;
+        Self = id;
+        Deployment = deployment;
+    }
+
+    public InstanceId Self { get; }
+
+    public ComponentDeployment Deployment { get; }
+
+    public bool Crashed { get; private set; }
+
+    public InstanceStatus Status => new()
+    {
+        Id = Self,
+        LogicalId = Deployment.LogicalId,
+        WorkflowId = Deployment.WorkflowId,
+        Component = Deployment.Name,
+        Events = Interlocked.Read(ref _events),
+        Outputs = new Dictionary<string, InstanceId[]>(_outputs),
+    };
+
+    /// <summary>Starts the mailbox loop and runs init as its first event.</summary>
+    public Task StartAsync(IFunctionInstance instance, string? initPayload, byte[]? state)
+    {
+        _instance = instance;
+        _loop = Task.Run(RunLoopAsync);
+        var init = new TaskCompletionSource<CallResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _initPayload = initPayload;
+        _mailbox.Writer.TryWrite(new Work(WorkKind.Init, default, default, state, init));
+        return init.Task;
+    }
+
+    /// <summary>Wires the outputs; casts made before the first wiring (for example from init) are sent now.</summary>
+    public void Patch(Dictionary<string, InstanceId[]> outputs)
+    {
+        List<(string Alias, byte[] Payload)>? held;
+        lock (_heldCasts)
+        {
+            _outputs = outputs;
+            _patched = true;
+            held = _heldCasts.Count > 0 ? [.. _heldCasts] : null;
+            _heldCasts.Clear();
+        }
+
+        foreach (var (alias, payload) in held ?? [])
+        {
+            Cast(alias, payload);
+        }
+    }
+
+    /// <summary>Queues a one-way event.</summary>
+    public void PostCast(InstanceId source, ReadOnlyMemory<byte> payload) =>
+        _mailbox.Writer.TryWrite(new Work(WorkKind.Cast, source, payload, null, null));
+
+    /// <summary>Queues a call and completes with the instance's answer.</summary>
+    public Task<CallResult> PostCall(InstanceId source, ReadOnlyMemory<byte> payload)
+    {
+        var reply = new TaskCompletionSource<CallResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_mailbox.Writer.TryWrite(new Work(WorkKind.Call, source, payload, null, reply)))
+        {
+            reply.TrySetResult(CallResult.Error($"instance {Self} is stopped"));
+        }
+
+        return reply.Task;
+    }
+
+    /// <summary>Runs stop as the last event, then disposes the instance.</summary>
+    public async Task StopAsync()
+    {
+        var done = new TaskCompletionSource<CallResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_mailbox.Writer.TryWrite(new Work(WorkKind.Stop, default, default, null, done)))
+        {
+            _mailbox.Writer.TryComplete();
+            await done.Task.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunLoopAsync()
+    {
+        var reader = _mailbox.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var work))
+            {
+                if (Crashed)
+                {
+                    work.Reply?.TrySetResult(CallResult.Error($"instance {Self} crashed"));
+                    continue;
+                }
+
+                try
+                {
+                    switch (work.Kind)
+                    {
+                        case WorkKind.Init:
+                            await _instance!.InitAsync(_initPayload, work.State, _stopping.Token).ConfigureAwait(false);
+                            work.Reply!.TrySetResult(CallResult.NoReply);
+                            break;
+                        case WorkKind.Cast:
+                            Interlocked.Increment(ref _events);
+                            await _instance!.CastAsync(work.Source, work.Payload, _stopping.Token).ConfigureAwait(false);
+                            break;
+                        case WorkKind.Call:
+                            Interlocked.Increment(ref _events);
+                            work.Reply!.TrySetResult(await _instance!.CallAsync(work.Source, work.Payload, _stopping.Token).ConfigureAwait(false));
+                            break;
+                        case WorkKind.Stop:
+                            try
+                            {
+                                await _instance!.StopAsync(_stopping.Token).ConfigureAwait(false);
+                            }
+                            finally
+                            {
+                                await _instance!.DisposeAsync().ConfigureAwait(false);
+                                work.Reply!.TrySetResult(CallResult.NoReply);
+                            }
+
+                            return;
+                    }
+                }
+                catch (Exception ex)
+                {
+                    Crashed = true;
+                    work.Reply?.TrySetException(ex);
+                    LogCrashed(_node.Logger, Self, Deployment.Name, ex);
+                    _node.OnInstanceCrashed(this, ex);
+                }
+            }
+        }
+    }
+
+    // IFunctionContext: what the instance emits.
+    public void Cast(string alias, ReadOnlyMemory<byte> message)
+    {
+        if (!_patched && alias != "self")
+        {
+            lock (_heldCasts)
+            {
+                if (!_patched)
+                {
+                    _heldCasts.Add((alias, message.ToArray()));
+                    return;
+                }
+            }
+        }
+
+        if (Resolve(alias) is { } target)
+        {
+            _node.Cast(target, Self, message);
+        }
+    }
+
+    public void CastRaw(InstanceId target, ReadOnlyMemory<byte> message) => _node.Cast(target, Self, message);
+
+    public Task<CallResult> CallAsync(string alias, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default) =>
+        Resolve(alias) is { } target ? _node.CallAsync(target, Self, message, cancellationToken) : Task.FromResult(CallResult.Error($"output '{alias}' of {Deployment.Name} is not connected"));
+
+    public Task<CallResult> CallRawAsync(InstanceId target, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default) =>
+        _node.CallAsync(target, Self, message, cancellationToken);
+
+    public void DelayedCast(TimeSpan delay, string alias, ReadOnlyMemory<byte> message)
+    {
+        var copy = message.ToArray();
+        _ = Task.Delay(delay, _stopping.Token).ContinueWith(
+            (_, s) => ((InstanceHost)s!).Cast(alias, copy), this, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+    }
+
+    public void TelemetryLog(TelemetryLevel level, string target, string message) =>
+        LogTelemetry(_node.Logger, level switch
+        {
+            TelemetryLevel.Error => LogLevel.Error,
+            TelemetryLevel.Warn => LogLevel.Warning,
+            TelemetryLevel.Info => LogLevel.Information,
+            TelemetryLevel.Debug => LogLevel.Debug,
+            _ => LogLevel.Trace,
+        }, Self, target, message);
+
+    public Task SyncAsync(ReadOnlyMemory<byte> state, CancellationToken cancellationToken = default) => _node.SyncAsync(this, state.ToArray());
+
+    /// <summary>The instance behind <paramref name="alias"/>; several instances share the load in turn.</summary>
+    private InstanceId? Resolve(string alias)
+    {
+        if (alias == "self")
+        {
+            return Self;
+        }
+
+        if (!_outputs.TryGetValue(alias, out var targets) || targets.Length == 0)
+        {
+            LogUnmapped(_node.Logger, Deployment.Name, alias);
+            return null;
+        }
+
+        return targets.Length == 1 ? targets[0] : targets[(int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)targets.Length)];
+    }
+
+    public void Abort()
+    {
+        _stopping.Cancel();
+        _mailbox.Writer.TryComplete();
+    }
+
+    private enum WorkKind
+    {
+        Init,
+        Cast,
+        Call,
+        Stop,
+    }
+
+    private readonly record struct Work(WorkKind Kind, InstanceId Source, ReadOnlyMemory<byte> Payload, byte[]? State, TaskCompletionSource<CallResult>? Reply);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Instance {Instance} of {Component} crashed")]
+    private static partial void LogCrashed(ILogger logger, InstanceId instance, string component, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Component} cast on output '{Alias}', which is not connected: dropped")]
+    private static partial void LogUnmapped(ILogger logger, string component, string alias);
+
+    [LoggerMessage(Message = "[{Instance}] {Target}: {Text}")]
+    private static partial void LogTelemetry(ILogger logger, LogLevel level, InstanceId instance, string target, string text);
+}

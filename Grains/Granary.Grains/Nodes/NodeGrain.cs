@@ -1,0 +1,38 @@
+using Granary.Grains.Functions;
+using Granary.Grains.Identity;
+using Granary.Grains.Platform;
+using Granary.Placement;
+
+namespace Granary.Grains.Nodes;
+
+/// <summary>
+/// The node's grain, on the node's own silo: a thin, reentrant entry point to <see cref="NodeRuntime"/> (each
+/// instance has its own mailbox, so events for different instances never wait for each other here).
+/// </summary>
+[GrainType("granary.node")]
+[KeyedSiloPlacement]
+[Reentrant]
+internal sealed class NodeGrain(NodeRuntime node) : Grain, INodeGrain
+{
+    public Task<InstanceId> StartInstance(ComponentDeployment deployment) => node.StartAsync(deployment);
+
+    public Task StopInstance(InstanceId instance) => node.StopAsync(instance);
+
+    public Task Patch(InstanceId instance, Dictionary<string, InstanceId[]> outputs)
+    {
+        node.Patch(instance, outputs);
+        return Task.CompletedTask;
+    }
+
+    public Task Cast(InstanceId target, InstanceId source, byte[] payload)
+    {
+        node.Cast(target, source, payload);
+        return Task.CompletedTask;
+    }
+
+    public Task<CallResult> Call(InstanceId target, InstanceId source, byte[] payload) => node.CallAsync(target, source, payload);
+
+    public Task Ping() => Task.CompletedTask;
+
+    public Task<List<InstanceStatus>> Instances() => Task.FromResult(node.Instances.ToList());
+}

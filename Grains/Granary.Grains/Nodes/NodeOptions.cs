@@ -1,0 +1,32 @@
+namespace Granary.Grains.Nodes;
+
+/// <summary>Configuration of a node silo (section Granary:Node).</summary>
+public sealed class NodeOptions
+{
+    /// <summary>The node id; also the silo's name. Default: a new random id per start.</summary>
+    public Guid NodeId { get; set; } = Guid.NewGuid();
+
+    /// <summary>Human-readable node name (shown by tools).</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The domain whose orchestrator this node registers with.</summary>
+    public string DomainId { get; set; } = "domain-1";
+
+    /// <summary>How often the node refreshes its registration; its deadline is twice this.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Labels such as hostname=foo, matched by label_match_all.</summary>
+    public List<string> Labels { get; set; } = [];
+
+    /// <summary>Whether the node runs in a TEE / has a TPM (reported capabilities, matched by tee/tpm requirements).</summary>
+    public bool IsTeeRunning { get; set; }
+
+    public bool HasTpm { get; set; }
+
+    /// <summary>Overrides of detected CPU figures (used by weighted placement); 0 keeps the detected value.</summary>
+    public int NumCpus { get; set; }
+
+    public int NumCores { get; set; }
+
+    public float ClockFreqCpu { get; set; }
+}

@@ -1,0 +1,185 @@
+using System.Collections.Concurrent;
+using Granary.Grains.Execution;
+using Granary.Grains.Functions;
+using Granary.Grains.Identity;
+using Granary.Grains.Platform;
+using Granary.Runtime.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Granary.Grains.Nodes;
+
+/// <summary>
+/// The instances of one node silo and the data plane between them: events to an instance of this node go straight
+/// to its mailbox; events to an instance elsewhere go to that node's <see cref="INodeGrain"/>, silo to silo,
+/// never through the orchestrator.
+/// </summary>
+public sealed partial class NodeRuntime
+{
+    private readonly ConcurrentDictionary<InstanceId, InstanceHost> _instances = new();
+    private readonly ConcurrentDictionary<LogicalFunctionId, byte[]> _localState = new();
+    private readonly Dictionary<string, IFunctionExecutor> _executors;
+    private readonly IServiceProvider _services;
+    private IGrainFactory? _grainFactory;
+
+    public NodeRuntime(IEnumerable<IFunctionExecutor> executors, IOptions<NodeOptions> options, IServiceProvider services, ILogger<NodeRuntime> logger)
+    {
+        _executors = executors.ToDictionary(e => e.Kind, StringComparer.Ordinal);
+        Options = options.Value;
+        _services = services;
+        Logger = logger;
+    }
+
+    public NodeOptions Options { get; }
+
+    public Guid NodeId => Options.NodeId;
+
+    internal ILogger Logger { get; }
+
+    /// <summary>Function runtimes this node offers (DOTNET, RUST_WASM, CONTAINER).</summary>
+    public IReadOnlyList<string> Runtimes => _executors.Values.Where(e => !e.IsResource).Select(e => e.Kind).Order().ToList();
+
+    /// <summary>Resource classes this node hosts.</summary>
+    public IReadOnlyList<string> ResourceClasses => _executors.Values.Where(e => e.IsResource).Select(e => e.Kind).Order().ToList();
+
+    private IGrainFactory GrainFactory => _grainFactory ??= _services.GetRequiredService<Silo>().GrainFactory;
+
+    public IReadOnlyCollection<InstanceStatus> Instances => _instances.Values.Select(h => h.Status).ToList();
+
+    /// <summary>Creates, initialises and registers an instance of <paramref name="deployment"/>.</summary>
+    public async Task<InstanceId> StartAsync(ComponentDeployment deployment, CancellationToken cancellationToken = default)
+    {
+        var kind = deployment.Function is { } f ? Workflows.FunctionTypes.ToWireName(f.ClassSpecification.FunctionType) : deployment.Resource!.ClassType;
+        if (!_executors.TryGetValue(kind, out var executor))
+        {
+            throw new InvalidOperationException($"Node {NodeId} cannot run {deployment.Name}: it has no executor for '{kind}' (it offers {string.Join(", ", _executors.Keys)}).");
+        }
+
+        var id = InstanceId.NewOn(NodeId);
+        var host = new InstanceHost(this, id, deployment);
+        var instance = await executor.CreateAsync(deployment, host, cancellationToken).ConfigureAwait(false);
+        _instances[id] = host;
+        var state = deployment.State ?? await LoadStateAsync(deployment).ConfigureAwait(false);
+        try
+        {
+            await host.StartAsync(instance, deployment.Function?.InitPayload, state).ConfigureAwait(false);
+        }
+        catch
+        {
+            _instances.TryRemove(id, out _);
+            host.Abort();
+            throw;
+        }
+
+        LogStarted(Logger, id, deployment.Name, kind);
+        return id;
+    }
+
+    public async Task StopAsync(InstanceId id)
+    {
+        if (_instances.TryRemove(id, out var host))
+        {
+            await host.StopAsync().ConfigureAwait(false);
+            LogStopped(Logger, id, host.Deployment.Name);
+        }
+    }
+
+    public void Patch(InstanceId id, Dictionary<string, InstanceId[]> outputs)
+    {
+        if (_instances.TryGetValue(id, out var host))
+        {
+            host.Patch(outputs);
+        }
+    }
+
+    /// <summary>Sends a one-way event to <paramref name="target"/>, wherever it runs.</summary>
+    public void Cast(InstanceId target, InstanceId source, ReadOnlyMemory<byte> payload)
+    {
+        if (target.NodeId == NodeId)
+        {
+            if (_instances.TryGetValue(target, out var host))
+            {
+                host.PostCast(source, payload);
+            }
+            else
+            {
+                LogUnknownTarget(Logger, target);
+            }
+
+            return;
+        }
+
+        _ = GrainFactory.GetGrain<INodeGrain>(target.NodeId.ToString("D")).Cast(target, source, payload.ToArray());
+    }
+
+    /// <summary>Calls <paramref name="target"/>, wherever it runs.</summary>
+    public Task<CallResult> CallAsync(InstanceId target, InstanceId source, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
+        if (target.NodeId == NodeId)
+        {
+            return _instances.TryGetValue(target, out var host)
+                ? host.PostCall(source, payload)
+                : Task.FromResult(CallResult.Error($"no instance {target} on node {NodeId}"));
+        }
+
+        return GrainFactory.GetGrain<INodeGrain>(target.NodeId.ToString("D")).Call(target, source, payload.ToArray());
+    }
+
+    internal async Task SyncAsync(InstanceHost host, byte[] state)
+    {
+        var lid = host.Deployment.LogicalId;
+        if (IsGlobalState(host.Deployment))
+        {
+            await GrainFactory.GetGrain<IFunctionStateGrain>(lid.ToString()).Save(state).ConfigureAwait(false);
+        }
+        else
+        {
+            _localState[lid] = state;
+        }
+    }
+
+    private async Task<byte[]?> LoadStateAsync(ComponentDeployment deployment)
+    {
+        if (IsGlobalState(deployment))
+        {
+            return await GrainFactory.GetGrain<IFunctionStateGrain>(deployment.LogicalId.ToString()).Load().ConfigureAwait(false);
+        }
+
+        return _localState.TryGetValue(deployment.LogicalId, out var state) ? state : null;
+    }
+
+    private static bool IsGlobalState(ComponentDeployment deployment) =>
+        deployment.Function?.Annotations.TryGetValue(StatePolicy.AnnotationName, out var policy) == true && policy == StatePolicy.Global;
+
+    internal void OnInstanceCrashed(InstanceHost host, Exception exception)
+    {
+        _instances.TryRemove(host.Self, out _);
+        host.Abort();
+        _ = ReportCrashAsync(host.Self, exception.Message);
+    }
+
+    private async Task ReportCrashAsync(InstanceId id, string reason)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IDomainGrain>(Options.DomainId).ReportInstanceFailure(id, reason).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogReportFailed(Logger, id, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started instance {Instance} of {Component} ({Kind})")]
+    private static partial void LogStarted(ILogger logger, InstanceId instance, string component, string kind);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped instance {Instance} of {Component}")]
+    private static partial void LogStopped(ILogger logger, InstanceId instance, string component);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Event for unknown instance {Instance} dropped")]
+    private static partial void LogUnknownTarget(ILogger logger, InstanceId instance);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report the crash of {Instance}: {Reason}")]
+    private static partial void LogReportFailed(ILogger logger, InstanceId instance, string reason);
+}

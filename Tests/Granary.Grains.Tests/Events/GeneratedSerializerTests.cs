@@ -1,0 +1,108 @@
+using Granary.Grains.Events;
+using Granary.Grains.Identity;
+using Granary.Grains.Nodes;
+using Granary.Grains.Placement;
+using Granary.Grains.Workflows;
+using Granary.Serialization;
+
+namespace Granary.Grains.Tests.Events;
+
+/// <summary>Contract types travel in grain calls: each must use its generated codec and survive a round trip.</summary>
+public sealed class GeneratedSerializerTests
+{
+    static GeneratedSerializerTests() => CodecProvider.EnsureRegistered(typeof(WorkflowSpec).Assembly);
+
+    private static T RoundTrip<T>(T value)
+    {
+        using var writer = new GrainWriter();
+        Codec<T>.Write(writer, value);
+        return Codec<T>.Read(new GrainReader(writer.ToArray()));
+    }
+
+    [Theory]
+    [InlineData(typeof(WorkflowSpec))]
+    [InlineData(typeof(FunctionSpec))]
+    [InlineData(typeof(FunctionClassSpecification))]
+    [InlineData(typeof(ResourceSpec))]
+    [InlineData(typeof(ContainerImageReference))]
+    [InlineData(typeof(WorkflowSpecError))]
+    [InlineData(typeof(ResourceProviderDescriptor))]
+    [InlineData(typeof(NodeCapabilities))]
+    [InlineData(typeof(NodeHealth))]
+    [InlineData(typeof(NodeDescriptor))]
+    [InlineData(typeof(DeploymentRequirements))]
+    [InlineData(typeof(PlacementVerdict))]
+    [InlineData(typeof(InstanceId))]
+    [InlineData(typeof(LogicalFunctionId))]
+    [InlineData(typeof(InstanceStarted))]
+    [InlineData(typeof(InstanceStopped))]
+    [InlineData(typeof(InstanceFailed))]
+    [InlineData(typeof(NodeRegistered))]
+    [InlineData(typeof(NodeLost))]
+    [InlineData(typeof(WorkflowStarted))]
+    [InlineData(typeof(WorkflowStopped))]
+    public void Contract_type_uses_a_generated_codec(Type type)
+    {
+        var payload = typeof(Codec<>).MakeGenericType(type).GetField("Payload")!.GetValue(null)!;
+
+        Assert.Equal("Granary.Generated", payload.GetType().Namespace);
+    }
+
+    [Fact]
+    public void Workflow_spec_survives_a_round_trip()
+    {
+        var spec = new WorkflowSpec
+        {
+            Functions =
+            [
+                new FunctionSpec("f", new FunctionClassSpecification("c", FunctionType.Container, "1", "container:app:1") { Outputs = ["out"] })
+                {
+                    OutputMapping = new Dictionary<string, string> { ["out"] = "log" },
+                    Annotations = new Dictionary<string, string> { ["init-payload"] = "a=1" },
+                },
+            ],
+            Resources = [new ResourceSpec("log", "file-log") { Configurations = new Dictionary<string, string> { ["filename"] = "x" } }],
+            Annotations = new Dictionary<string, string> { ["k"] = "v" },
+        };
+
+        var again = RoundTrip(spec);
+
+        Assert.Equal(WorkflowSpecWriter.ToJson(spec), WorkflowSpecWriter.ToJson(again));
+    }
+
+    [Fact]
+    public void Deployment_requirements_survive_a_round_trip()
+    {
+        var requirements = new DeploymentRequirements { LabelMatchAll = ["zone=eu"], TeeRequired = true, MaxInstances = 3, RequiredRuntime = "DOTNET" };
+
+        var again = RoundTrip(requirements);
+
+        Assert.Equal(["zone=eu"], again.LabelMatchAll);
+        Assert.Equal(requirements with { LabelMatchAll = again.LabelMatchAll, NodeIdMatchAny = again.NodeIdMatchAny, ResourceMatchAll = again.ResourceMatchAll }, again);
+    }
+
+    [Fact]
+    public void Platform_event_declared_as_the_base_type_keeps_its_concrete_type_and_timestamp()
+    {
+        var at = new DateTimeOffset(2026, 11, 22, 3, 0, 0, TimeSpan.Zero);
+        PlatformEvent e = new InstanceFailed(InstanceId.NewOn(Guid.NewGuid()), LogicalFunctionId.New(), "wf", "trap", at);
+
+        var again = RoundTrip(e);
+
+        Assert.Equal(e, Assert.IsType<InstanceFailed>(again));
+        Assert.Equal(at, again.Timestamp);
+    }
+
+    [Fact]
+    public void Node_registered_event_carries_the_capabilities()
+    {
+        var capabilities = new NodeCapabilities { NumCpus = 8, Labels = ["zone=eu"] };
+        var e = new NodeRegistered(Guid.NewGuid(), "d1", capabilities, DateTimeOffset.UnixEpoch);
+
+        var again = RoundTrip(e);
+
+        Assert.Equal(8, again.Capabilities.NumCpus);
+        Assert.Equal(["zone=eu"], again.Capabilities.Labels);
+        Assert.Equal(e.NodeId, again.NodeId);
+    }
+}

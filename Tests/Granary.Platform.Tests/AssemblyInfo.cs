@@ -1,0 +1,2 @@
+// Platform tests time node deadlines on two cores: run test classes one at a time.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

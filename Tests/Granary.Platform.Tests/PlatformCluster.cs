@@ -1,0 +1,86 @@
+using Granary.Grains.Platform;
+using Granary.Grains.Workflows;
+using Granary.Runtime.Hosting;
+using Granary.Runtime.Testing;
+
+namespace Granary.Platform.Tests;
+
+/// <summary>A TestCluster with one orchestrator silo and several node silos of one domain.</summary>
+public sealed class PlatformCluster : IAsyncDisposable
+{
+    public const string Domain = "test-domain";
+
+    private PlatformCluster(TestCluster cluster, List<TestSilo> nodes)
+    {
+        Cluster = cluster;
+        Nodes = nodes;
+    }
+
+    public TestCluster Cluster { get; }
+
+    public List<TestSilo> Nodes { get; }
+
+    public IDomainGrain DomainGrain => Cluster.Client.GetGrain<IDomainGrain>(Domain);
+
+    public static readonly TimeSpan KeepAlive = TimeSpan.FromMilliseconds(500);
+
+    public static async Task<PlatformCluster> StartAsync(int nodes, PlacementStrategy strategy = PlacementStrategy.RoundRobin, int? seed = null)
+    {
+        var cluster = await TestCluster.StartAsync(new TestClusterOptions
+        {
+            InitialSilosCount = 1,
+            ConfigureSilo = s => s.AddGranaryOrchestrator(d =>
+            {
+                d.Strategy = strategy;
+                d.KeepAliveInterval = KeepAlive;
+                d.RandomSeed = seed;
+            }),
+        });
+        var list = new List<TestSilo>();
+        for (var i = 0; i < nodes; i++)
+        {
+            var index = i;
+            list.Add(await cluster.StartSiloAsync(o => o.Roles.Remove("orchestrator"), s => s
+                .AddGranaryNode(n =>
+                {
+                    n.DomainId = Domain;
+                    n.Name = $"node-{index}";
+                    n.RefreshInterval = TimeSpan.FromMilliseconds(500);
+                    n.NumCpus = index + 1;
+                    n.Labels = [$"index={index}"];
+                })
+                .AddDotnetFunctions()
+                .AddFileLogResource()));
+        }
+
+        var platform = new PlatformCluster(cluster, list);
+        await platform.WaitAsync(async () => (await platform.DomainGrain.Inspect()).Nodes.Count == nodes);
+        return platform;
+    }
+
+    public static FunctionSpec Function<T>(string name, string initPayload, Dictionary<string, string>? outputs = null, Dictionary<string, string>? annotations = null)
+    {
+        var all = new Dictionary<string, string>(annotations ?? []) { ["init-payload"] = initPayload };
+        return new FunctionSpec(name, new FunctionClassSpecification(typeof(T).FullName!, FunctionType.Dotnet, "1.0", typeof(T).Assembly.Location))
+        {
+            OutputMapping = outputs ?? [],
+            Annotations = all,
+        };
+    }
+
+    public async Task WaitAsync(Func<Task<bool>> condition, int timeoutMs = 15_000)
+    {
+        var deadline = Environment.TickCount64 + timeoutMs;
+        while (!await condition())
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new TimeoutException("Condition not met in time.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public ValueTask DisposeAsync() => Cluster.DisposeAsync();
+}

@@ -1,0 +1,80 @@
+using Granary.Grains.Platform;
+using Granary.Grains.Workflows;
+
+namespace Granary.Platform.Tests;
+
+/// <summary>Workflows on a domain of node silos: delivery, placement, relocation.</summary>
+public sealed class PlatformTests
+{
+    [Fact]
+    public async Task A_three_function_chain_with_a_cycle_delivers_events_around_the_loop()
+    {
+        await using var platform = await PlatformCluster.StartAsync(nodes: 3);
+        var key = Guid.NewGuid().ToString("N");
+        var spec = new WorkflowSpec
+        {
+            Functions =
+            [
+                PlatformCluster.Function<RingFunction>("client", $"role=client,key={key},laps=20", new() { ["out"] = "f1" }),
+                PlatformCluster.Function<RingFunction>("f1", $"role=relay,name=f1,key={key}", new() { ["out"] = "f2" }),
+                PlatformCluster.Function<RingFunction>("f2", $"role=relay,name=f2,key={key}", new() { ["out"] = "client" }),
+            ],
+        };
+
+        await platform.DomainGrain.DeployWorkflow("ring", spec);
+
+        await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":laps").Count == 21));
+        Assert.Equal(Enumerable.Range(0, 21).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), Observed.Of(key + ":laps"));
+        Assert.Equal(21, Observed.Of(key + ":f1").Count);
+        Assert.Equal(21, Observed.Of(key + ":f2").Count);
+    }
+
+    [Fact]
+    public async Task Round_robin_spreads_six_functions_over_three_nodes_two_each()
+    {
+        await using var platform = await PlatformCluster.StartAsync(nodes: 3, PlacementStrategy.RoundRobin);
+        var key = Guid.NewGuid().ToString("N");
+        var spec = new WorkflowSpec
+        {
+            Functions = [.. Enumerable.Range(0, 6).Select(i => PlatformCluster.Function<IdleFunction>($"f{i}", $"key={key}"))],
+        };
+
+        await platform.DomainGrain.DeployWorkflow("spread", spec);
+
+        var perNode = Observed.Of(key + ":started").GroupBy(n => n).Select(g => g.Count()).ToList();
+        Assert.Equal([2, 2, 2], perNode);
+    }
+
+    [Fact]
+    public async Task Killing_the_node_of_a_function_relocates_it_and_repatches_upstream()
+    {
+        await using var platform = await PlatformCluster.StartAsync(nodes: 3);
+        var key = Guid.NewGuid().ToString("N");
+        var home = platform.Nodes[0].Name;
+        var others = $"{platform.Nodes[1].Name},{platform.Nodes[2].Name}";
+        var spec = new WorkflowSpec
+        {
+            Functions =
+            [
+                PlatformCluster.Function<PulseFunction>("source", $"role=source,key={key}", new() { ["out"] = "relay" }, new() { ["node_id_match_any"] = home }),
+                PlatformCluster.Function<PulseFunction>("relay", $"role=relay,key={key}", new() { ["out"] = "sink" }, new() { ["node_id_match_any"] = others }),
+                PlatformCluster.Function<PulseFunction>("sink", $"role=sink,key={key}", null, new() { ["node_id_match_any"] = home }),
+            ],
+        };
+        await platform.DomainGrain.DeployWorkflow("relocate", spec);
+        await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":relay").Count > 5));
+        var firstHome = Observed.Of(key + ":relay")[0];
+        var victim = platform.Nodes.Single(n => n.Name == firstHome);
+
+        await platform.Cluster.KillSiloAsync(victim);
+        var killedAt = Environment.TickCount64;
+        var before = Observed.Of(key + ":relay").Count;
+        await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":relay").Skip(before).Any(n => n != firstHome)));
+
+        var elapsed = TimeSpan.FromMilliseconds(Environment.TickCount64 - killedAt);
+        var sinkCount = Observed.Of(key + ":sink").Count;
+        await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":sink").Count > sinkCount + 3));
+        Assert.Contains(Observed.Of(key + ":relay").Last(), others.Split(','));
+        Assert.True(elapsed < 2 * PlatformCluster.KeepAlive + TimeSpan.FromSeconds(1), $"relocation took {elapsed}");
+    }
+}

@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Granary.Grains.Functions;
+using Granary.Grains.Identity;
+using Granary.Grains.Workflows;
+
+namespace Granary.Platform.Tests;
+
+/// <summary>What test functions observed, by test key.</summary>
+public static class Observed
+{
+    public static readonly ConcurrentDictionary<string, ConcurrentQueue<string>> Events = new();
+
+    public static void Add(string key, string text) => Events.GetOrAdd(key, _ => new()).Enqueue(text);
+
+    public static List<string> Of(string key) => Events.TryGetValue(key, out var q) ? [.. q] : [];
+}
+
+/// <summary>
+/// One member of a ring: the client (init-payload role=client) starts a counter and records each lap; relays
+/// pass the message on and record which node they ran on.
+/// </summary>
+public sealed class RingFunction : GranaryFunction
+{
+    private IReadOnlyDictionary<string, string> _settings = new Dictionary<string, string>();
+
+    private string Key => _settings["key"];
+
+    protected override Task OnInitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken)
+    {
+        _settings = InitPayload.Parse(initPayload);
+        if (_settings.GetValueOrDefault("role") == "client")
+        {
+            Context.Cast("out", Encoding.UTF8.GetBytes("0"));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        var count = int.Parse(Encoding.UTF8.GetString(message.Span), CultureInfo.InvariantCulture);
+        if (_settings.GetValueOrDefault("role") == "client")
+        {
+            Observed.Add(Key + ":laps", count.ToString(CultureInfo.InvariantCulture));
+            if (count < int.Parse(_settings.GetValueOrDefault("laps", "1000000"), CultureInfo.InvariantCulture))
+            {
+                Context.Cast("out", Encoding.UTF8.GetBytes((count + 1).ToString(CultureInfo.InvariantCulture)));
+            }
+        }
+        else
+        {
+            Observed.Add(Key + ":" + _settings["name"], Context.Self.NodeId.ToString("D"));
+            Context.Cast("out", message);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Records where it was started; does nothing else.</summary>
+public sealed class IdleFunction : GranaryFunction
+{
+    protected override Task OnInitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken)
+    {
+        var settings = InitPayload.Parse(initPayload);
+        Observed.Add(settings["key"] + ":started", Context.Self.NodeId.ToString("D"));
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// A pulse source (role=source) sends a numbered event on "out" every 50 ms; a relay (role=relay) records the node
+/// it runs on and passes the event on; a sink (role=sink) records what arrives.
+/// </summary>
+public sealed class PulseFunction : GranaryFunction
+{
+    private IReadOnlyDictionary<string, string> _settings = new Dictionary<string, string>();
+    private int _next;
+
+    protected override Task OnInitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken)
+    {
+        _settings = InitPayload.Parse(initPayload);
+        if (_settings["role"] == "source")
+        {
+            Context.DelayedCast(TimeSpan.FromMilliseconds(50), "self", Encoding.UTF8.GetBytes("tick"));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        switch (_settings["role"])
+        {
+            case "source":
+                Context.Cast("out", Encoding.UTF8.GetBytes((_next++).ToString(CultureInfo.InvariantCulture)));
+                Context.DelayedCast(TimeSpan.FromMilliseconds(50), "self", Encoding.UTF8.GetBytes("tick"));
+                break;
+            case "relay":
+                Observed.Add(_settings["key"] + ":relay", Context.Self.NodeId.ToString("D"));
+                Context.Cast("out", message);
+                break;
+            default:
+                Observed.Add(_settings["key"] + ":sink", Encoding.UTF8.GetString(message.Span));
+                break;
+        }
+
+        return Task.CompletedTask;
+    }
+}
