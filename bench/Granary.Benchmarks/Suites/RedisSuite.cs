@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Granary.Redis;
+
+namespace Granary.Benchmarks.Suites;
+
+/// <summary>
+/// The <c>redis</c> suite: pipelined SET/GET throughput of the Granary RESP client over one multiplexed
+/// connection, against <c>redis-benchmark -q -P 16 -t set,get</c> on the same server in the same run.
+/// Starts its own redis-server on a free loopback port and stops it at the end.
+/// </summary>
+public sealed partial class RedisSuite : IBenchmarkSuite
+{
+    private const int Workers = 16;
+    private const int Window = 256;
+    private const int Rounds = 5;
+    private static readonly TimeSpan RoundDuration = TimeSpan.FromSeconds(2);
+
+    /// <inheritdoc/>
+    public string Name => "redis";
+
+    /// <inheritdoc/>
+    public async Task RunAsync(string[] args, BenchReport report, CancellationToken cancellationToken)
+    {
+        var port = FreePort();
+        using var server = StartServer(port);
+        try
+        {
+            await WaitForPortAsync(port, cancellationToken);
+
+            await using var connection = await RedisConnection.ConnectAsync(
+                new RedisOptions { Host = "127.0.0.1", Port = port }, cancellationToken: cancellationToken);
+            var db = connection.GetDatabase();
+            await MeasureAsync(db, TimeSpan.FromSeconds(2), cancellationToken);
+
+            // Alternate yardstick and client rounds so that load from other processes on the machine affects both
+            // alike; report the medians.
+            var baselines = new List<double>();
+            var samples = new List<double>();
+            for (var round = 0; round < Rounds; round++)
+            {
+                var (set, get) = await RunRedisBenchmarkAsync(port, cancellationToken);
+                baselines.Add((set + get) / 2);
+                var opsPerSecond = await MeasureAsync(db, RoundDuration, cancellationToken);
+                samples.Add(opsPerSecond);
+                report.Note(string.Create(CultureInfo.InvariantCulture,
+                    $"round {round + 1}: redis-benchmark -P 16 SET {set:0} GET {get:0} requests/s; Granary.Redis pipelined SET/GET ({Workers} callers x {Window} in flight, one connection) {opsPerSecond:0} ops/s"));
+            }
+
+            report.Higher("pipelined_setget_per_s", Stats.Median(samples), "ops/s", Stats.Median(baselines));
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill();
+                await server.WaitForExitAsync(CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each caller issues <see cref="Window"/> SETs without awaiting, awaits them, then the same for GETs, so up
+    /// to Workers x Window commands are pipelined on the one connection. Counts completed commands per second.
+    /// </summary>
+    private static async Task<double> MeasureAsync(IRedisDatabase db, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var payload = new byte[3] { (byte)'x', (byte)'y', (byte)'z' };
+        long total = 0;
+        var clock = Stopwatch.StartNew();
+        var callers = Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
+        {
+            var keys = Enumerable.Range(0, Window).Select(i => $"key:{worker}:{i}").ToArray();
+            var sets = new ValueTask<bool>[Window];
+            var gets = new ValueTask<RedisValue>[Window];
+            long done = 0;
+            while (clock.Elapsed < duration && !cancellationToken.IsCancellationRequested)
+            {
+                for (var i = 0; i < Window; i++)
+                {
+                    sets[i] = db.StringSetAsync(keys[i], payload);
+                }
+
+                for (var i = 0; i < Window; i++)
+                {
+                    await sets[i];
+                }
+
+                for (var i = 0; i < Window; i++)
+                {
+                    gets[i] = db.StringGetAsync(keys[i]);
+                }
+
+                for (var i = 0; i < Window; i++)
+                {
+                    if ((await gets[i]).IsNull)
+                    {
+                        throw new InvalidOperationException("GET returned nil for a key that was just SET.");
+                    }
+                }
+
+                done += 2 * Window;
+            }
+
+            Interlocked.Add(ref total, done);
+        }, cancellationToken)).ToArray();
+        await Task.WhenAll(callers);
+        return total / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<(double Set, double Get)> RunRedisBenchmarkAsync(int port, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("redis-benchmark")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])["-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-q", "-P", "16", "-t", "set,get", "-n", "200000"])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("redis-benchmark did not start.");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        var output = await stdout + await stderr;
+
+        // -q prints progress lines separated by '\r' and a final "SET: 722021.62 requests per second, ..." line.
+        double Parse(string test)
+        {
+            var matches = ResultLine().Matches(output).Where(m => m.Groups["test"].Value == test).ToList();
+            return matches.Count > 0
+                ? double.Parse(matches[^1].Groups["rps"].Value, CultureInfo.InvariantCulture)
+                : throw new InvalidOperationException($"redis-benchmark printed no {test} result: {output}");
+        }
+
+        return (Parse("SET"), Parse("GET"));
+    }
+
+    private static Process StartServer(int port)
+    {
+        var start = new ProcessStartInfo("redis-server")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        try
+        {
+            var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
+            process.OutputDataReceived += static (_, _) => { };
+            process.ErrorDataReceived += static (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return process;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("redis-server was not found on PATH; run scripts/install-deps.sh.", ex);
+        }
+    }
+
+    private static async Task WaitForPortAsync(int port, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+                return;
+            }
+            catch (SocketException) when (clock.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"(?<test>SET|GET): (?<rps>[0-9.]+) requests per second")]
+    private static partial Regex ResultLine();
+}
