@@ -1,0 +1,122 @@
+using System.Runtime.InteropServices;
+
+namespace Granary.Wasm;
+
+/// <summary>
+/// A linear memory: a zero-initialised native buffer of 64 KiB pages. It can be created by the host (to be
+/// imported) or by an instance; an exported memory is shared, not copied. Growing may move the buffer, so do
+/// not keep a <see cref="Span"/> across calls into WebAssembly.
+/// </summary>
+public sealed unsafe class WasmMemory
+{
+    /// <summary>The size of one page in bytes.</summary>
+    public const int PageSize = 65536;
+
+    // Read directly by generated code.
+    internal byte* Base;
+    internal ulong Size;
+
+    /// <summary>Creates a memory of <paramref name="minPages"/> pages that may grow to <paramref name="maxPages"/> (null: 65536).</summary>
+    public WasmMemory(uint minPages, uint? maxPages = null)
+        : this(minPages, maxPages, maxPages ?? 65536)
+    {
+    }
+
+    internal WasmMemory(uint minPages, uint? declaredMax, uint limitPages)
+    {
+        if (minPages > limitPages)
+        {
+            throw new WasmLinkException($"memory of {minPages} pages exceeds the limit of {limitPages} pages");
+        }
+
+        DeclaredMaxPages = declaredMax;
+        LimitPages = Math.Min(limitPages, declaredMax ?? 65536);
+        Pages = minPages;
+        Size = (ulong)minPages * PageSize;
+        Base = Size == 0 ? null : (byte*)NativeMemory.AllocZeroed((nuint)Size);
+        if (Size != 0)
+        {
+            // The buffer is freed by the finalizer; tell the GC how much native memory it keeps alive.
+            GC.AddMemoryPressure((long)Size);
+        }
+    }
+
+    /// <summary>Frees the native buffer.</summary>
+    ~WasmMemory()
+    {
+        if (Base != null)
+        {
+            NativeMemory.Free(Base);
+            Base = null;
+            GC.RemoveMemoryPressure((long)Size);
+        }
+    }
+
+    /// <summary>The current size in pages.</summary>
+    public uint Pages { get; private set; }
+
+    /// <summary>The maximum declared by the module or host (null when unbounded).</summary>
+    public uint? DeclaredMaxPages { get; }
+
+    /// <summary>The effective maximum: the declared maximum capped by the instance's memory limit.</summary>
+    public uint LimitPages { get; }
+
+    /// <summary>The current size in bytes.</summary>
+    public long Length => (long)Size;
+
+    /// <summary>The whole memory as a span (valid until the memory grows).</summary>
+    public Span<byte> Span => Size > int.MaxValue ? throw new InvalidOperationException("memory larger than 2 GiB; use Slice") : new Span<byte>(Base, (int)Size);
+
+    /// <summary>
+    /// A span over <paramref name="length"/> bytes at <paramref name="offset"/>; throws a
+    /// <see cref="WasmTrapException"/> (out of bounds memory access) when the range is outside the memory.
+    /// </summary>
+    public Span<byte> Slice(uint offset, int length)
+    {
+        if (length < 0 || (ulong)offset + (ulong)length > Size)
+        {
+            throw new WasmTrapException(WasmTrapKind.MemoryOutOfBounds);
+        }
+
+        return new Span<byte>(Base + offset, length);
+    }
+
+    /// <summary>
+    /// Grows by <paramref name="deltaPages"/> pages, zero-filling the new pages, and returns the previous size in
+    /// pages, or -1 (leaving the memory unchanged) when the result would pass <see cref="LimitPages"/>.
+    /// </summary>
+    public int Grow(uint deltaPages)
+    {
+        var old = Pages;
+        var target = (ulong)old + deltaPages;
+        if (target > LimitPages)
+        {
+            return -1;
+        }
+
+        if (deltaPages == 0)
+        {
+            return (int)old;
+        }
+
+        var newSize = target * PageSize;
+        byte* p;
+        try
+        {
+            p = (byte*)NativeMemory.Realloc(Base, (nuint)newSize);
+        }
+        catch (OutOfMemoryException)
+        {
+            return -1;
+        }
+
+        NativeMemory.Clear(p + Size, (nuint)(newSize - Size));
+        GC.AddMemoryPressure((long)(newSize - Size));
+        Base = p;
+        Size = newSize;
+        Pages = (uint)target;
+        return (int)old;
+    }
+
+    internal static int GrowFromWasm(WasmMemory memory, int delta) => memory.Grow((uint)delta);
+}

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Granary.Wasm;
+
+namespace Granary.Benchmarks.Suites;
+
+/// <summary>
+/// The <c>wasm</c> suite: C kernels compiled with clang to freestanding wasm32, run by Granary's engine and by
+/// Node/V8 on the same .wasm in the same run (Node is the baseline), plus host-to-wasm call cost and the time to
+/// instantiate an already compiled small module. <c>--kernels DIR</c> adds every <c>DIR/*.c</c> (exporting
+/// <c>int run(void)</c>) as <c>kernel_NAME_ms</c>.
+/// </summary>
+public sealed class WasmSuite : IBenchmarkSuite
+{
+    private const string Node = "/usr/bin/node";
+    private const string Clang = "clang-14";
+
+    private static readonly (string File, string Metric)[] Kernels =
+    [
+        ("fib.c", "fib30_ms"),
+        ("matmul.c", "matmul200_ms"),
+        ("sieve.c", "sieve1e6_ms"),
+        ("coremark.c", "coremark_ms"),
+    ];
+
+    /// <inheritdoc />
+    public string Name => "wasm";
+
+    /// <inheritdoc />
+    public async Task RunAsync(string[] args, BenchReport report, CancellationToken cancellationToken)
+    {
+        var kernelDir = LocateKernels();
+        var runner = Path.Combine(kernelDir, "runner.mjs");
+        var work = Directory.CreateTempSubdirectory("granary-wasm-bench-").FullName;
+        var engine = new WasmEngine();
+        try
+        {
+            foreach (var (file, metric) in Kernels)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await RunKernelAsync(engine, report, Path.Combine(kernelDir, file), metric, work, runner, cancellationToken);
+            }
+
+            await MeasureCallAsync(engine, report, work, runner, cancellationToken);
+            await MeasureInstantiateAsync(engine, report, work, runner, cancellationToken);
+
+            var extra = args.SkipWhile(a => a != "--kernels").Skip(1).FirstOrDefault();
+            if (extra is not null)
+            {
+                foreach (var c in Directory.GetFiles(extra, "*.c").Order(StringComparer.Ordinal))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    await RunKernelAsync(engine, report, c, $"kernel_{Path.GetFileNameWithoutExtension(c)}_ms", work, runner, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(work, true);
+        }
+    }
+
+    private static async Task RunKernelAsync(WasmEngine engine, BenchReport report, string source, string metric, string work, string runner, CancellationToken ct)
+    {
+        var wasm = Path.Combine(work, Path.GetFileNameWithoutExtension(source) + ".wasm");
+        await RunAsync(Clang, ["--target=wasm32", "-O2", "-ffreestanding", "-nostdlib", "-Wl,--no-entry", "-Wl,--export=run", "-o", wasm, source], ct);
+
+        var module = engine.Compile(await File.ReadAllBytesAsync(wasm, ct));
+        var run = module.Instantiate(new WasmImports()).GetFunction<Func<int>>("run");
+        var result = run();
+        var first = Stopwatch.StartNew();
+        run();
+        var once = first.Elapsed.TotalMilliseconds;
+
+        // Rounds alternate between Granary and Node so that load from other processes on the machine hits both.
+        const int rounds = 5;
+        var perRound = (int)Math.Clamp(1000 / Math.Max(once, 0.01), 3, 15);
+        var samples = new List<double>();
+        var nodeSamples = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var i = 0; i < perRound; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                var r = run();
+                samples.Add(sw.Elapsed.TotalMilliseconds);
+                if (r != result)
+                {
+                    throw new InvalidOperationException($"{metric}: run() returned {r}, then {result}");
+                }
+            }
+
+            using var node = JsonDocument.Parse(await RunAsync(Node, [runner, wasm, perRound.ToString(CultureInfo.InvariantCulture)], ct));
+            nodeSamples.AddRange(node.RootElement.GetProperty("samples_ms").EnumerateArray().Select(e => e.GetDouble()));
+            var nodeResult = node.RootElement.GetProperty("result").GetInt32();
+            if (nodeResult != result)
+            {
+                throw new InvalidOperationException($"{metric}: Granary computed {result}, Node computed {nodeResult}");
+            }
+        }
+
+        var median = Stats.Median(samples);
+        var nodeMs = Stats.Median(nodeSamples);
+        report.Note($"{metric}: granary {median:0.###} ms, node {nodeMs:0.###} ms, ratio {median / nodeMs:0.##} (result {result}, {samples.Count} runs each)");
+        report.Lower(metric, median, "ms", nodeMs);
+    }
+
+    private static async Task MeasureCallAsync(WasmEngine engine, BenchReport report, string work, string runner, CancellationToken ct)
+    {
+        const string wat = "(module (func (export \"add\") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))";
+        var wasm = await WatAsync(wat, Path.Combine(work, "add"), ct);
+        var add = engine.Compile(await File.ReadAllBytesAsync(wasm, ct)).Instantiate(new WasmImports()).GetFunction<Func<int, int, int>>("add");
+        const int n = 5_000_000;
+        var samples = new List<double>();
+        var acc = 0;
+        for (var r = 0; r < 7; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (var i = 0; i < n; i++)
+            {
+                acc = add(acc, i);
+            }
+
+            samples.Add(sw.Elapsed.TotalNanoseconds / n);
+        }
+
+        GC.KeepAlive(acc);
+        using var node = JsonDocument.Parse(await RunAsync(Node, [runner, "--call", wasm], ct));
+        report.Lower("host_to_wasm_call_ns", Stats.Median(samples.Skip(2).ToList()), "ns", node.RootElement.GetProperty("median_ns").GetDouble());
+    }
+
+    private static async Task MeasureInstantiateAsync(WasmEngine engine, BenchReport report, string work, string runner, CancellationToken ct)
+    {
+        // Small but realistic: one memory page with data, a table, globals and a few functions.
+        const string wat = """
+            (module
+              (memory (export "memory") 1)
+              (global $sp (mut i32) (i32.const 4096))
+              (table 2 funcref) (elem (i32.const 0) $a $b)
+              (data (i32.const 16) "granary")
+              (func $a (export "a") (param i32) (result i32) (i32.add (local.get 0) (global.get $sp)))
+              (func $b (export "b") (param i32) (result i32) (i32.load8_u (local.get 0)))
+              (func (export "c") (param i32) (result i32) (call_indirect (param i32) (result i32) (local.get 0) (i32.const 1))))
+            """;
+        var wasm = await WatAsync(wat, Path.Combine(work, "small"), ct);
+        var module = engine.Compile(await File.ReadAllBytesAsync(wasm, ct));
+        var imports = new WasmImports();
+        const int n = 2000;
+        var samples = new List<double>();
+        for (var r = 0; r < 9; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (var i = 0; i < n; i++)
+            {
+                module.Instantiate(imports);
+            }
+
+            samples.Add(sw.Elapsed.TotalMicroseconds / n);
+        }
+
+        using var node = JsonDocument.Parse(await RunAsync(Node, [runner, "--instantiate", wasm], ct));
+        report.Lower("instantiate_small_us", Stats.Median(samples.Skip(2).ToList()), "us", node.RootElement.GetProperty("median_us").GetDouble());
+    }
+
+    private static async Task<string> WatAsync(string wat, string basePath, CancellationToken ct)
+    {
+        await File.WriteAllTextAsync(basePath + ".wat", wat, ct);
+        await RunAsync("wat2wasm", [basePath + ".wat", "-o", basePath + ".wasm"], ct);
+        return basePath + ".wasm";
+    }
+
+    private static async Task<string> RunAsync(string file, IEnumerable<string> args, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}");
+        var stdout = p.StandardOutput.ReadToEndAsync(ct);
+        var stderr = p.StandardError.ReadToEndAsync(ct);
+        await p.WaitForExitAsync(ct);
+        return p.ExitCode == 0 ? await stdout : throw new InvalidOperationException($"{file} failed ({p.ExitCode}): {await stderr}");
+    }
+
+    private static string LocateKernels([CallerFilePath] string sourceFile = "")
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "bench", "Granary.Benchmarks", "kernels");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        var fromSource = Path.Combine(Path.GetDirectoryName(sourceFile)!, "..", "kernels");
+        return Directory.Exists(fromSource) ? Path.GetFullPath(fromSource) : throw new DirectoryNotFoundException("bench/Granary.Benchmarks/kernels not found");
+    }
+}
