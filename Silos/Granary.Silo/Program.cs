@@ -1,11 +1,14 @@
+using Granary.Grains.Domains;
+using Granary.Grains.Nodes;
+using Granary.Runtime.Configuration;
 using Granary.Runtime.Hosting;
+using Granary.Silo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
-// The Granary host process. Role (controller, orchestrator, node, inabox) comes from --role, the Granary__Role
-// environment variable, or appsettings.json; "inabox" runs every role in one process with in-memory membership,
-// directory, storage and streams, so it needs no external service.
+// The Granary host process. The role (controller, orchestrator, node, inabox) comes from --role, the
+// Granary__Role environment variable, or appsettings.json. "inabox" runs orchestrator and node in one process with
+// in-memory membership, directory, storage and streams (no external service) and deploys a sample workflow.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var role = builder.Configuration["role"] ?? builder.Configuration["Granary:Role"] ?? "inabox";
 string[] known = ["inabox", "controller", "orchestrator", "node"];
@@ -15,24 +18,37 @@ if (!known.Contains(role, StringComparer.Ordinal))
     return 2;
 }
 
+var runsOrchestrator = role is "inabox" or "orchestrator";
+var runsNode = role is "inabox" or "node";
+builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Granary:Node"));
+builder.Services.Configure<DomainOptions>(builder.Configuration.GetSection("Granary:Domain"));
+builder.Services.Configure<SampleWorkflowOptions>(builder.Configuration.GetSection("Granary:Sample"));
 builder.UseGranary(silo =>
 {
     silo.AddMemoryGrainStorage();
     silo.AddMemoryStreams("events");
-});
-builder.Services.PostConfigure<Granary.Runtime.Configuration.SiloOptions>(o =>
-{
-    if (o.Roles.Count == 0)
+    if (runsOrchestrator)
     {
-        o.Roles.AddRange(role == "inabox" ? ["controller", "orchestrator", "node"] : [role]);
+        silo.AddGranaryOrchestrator();
+    }
+
+    if (runsNode)
+    {
+        silo.AddGranaryNode().AddDotnetFunctions().AddFileLogResource();
     }
 });
+builder.Services.AddOptions<SiloOptions>().Configure(o =>
+{
+    if (!o.Roles.Contains(role) && role != "inabox")
+    {
+        o.Roles.Add(role);
+    }
+});
+if (role == "inabox")
+{
+    builder.Services.AddHostedService<SampleWorkflowService>();
+}
 
 using var host = builder.Build();
-await host.StartAsync();
-var silo = host.Services.GetRequiredService<Silo>();
-host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Granary.Silo")
-    .LogInformation("Granary silo {Address} running as {Role}; gateway for clients at {Endpoint}. Ctrl+C stops it.",
-        silo.Address, role, silo.Address.Endpoint?.ToString() ?? "(dial-out only)");
-await host.WaitForShutdownAsync();
+await host.RunAsync();
 return 0;

@@ -1,0 +1,67 @@
+using Granary.Examples;
+using Granary.Grains.Nodes;
+using Granary.Grains.Platform;
+using Granary.Grains.Workflows;
+using Granary.Runtime.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Granary.Silo;
+
+/// <summary>
+/// In the all-in-one host: writes the sample workflow (a .NET message generator feeding a file-log resource, the
+/// EDGELESS file_log tutorial) as an EDGELESS JSON file, then deploys it on the local domain. The log file then
+/// grows by one line per period.
+/// </summary>
+internal sealed partial class SampleWorkflowService(Granary.Runtime.Hosting.Silo silo, IOptions<SampleWorkflowOptions> options, IOptions<NodeOptions> node, ILogger<SampleWorkflowService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var sample = options.Value;
+        if (!sample.Enabled)
+        {
+            return;
+        }
+
+        var logFile = Path.GetFullPath(sample.LogFile);
+        var specFile = Path.Combine(Path.GetDirectoryName(logFile)!, "sample-workflow.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
+        var code = typeof(MessageGenerator).Assembly.Location;
+        await File.WriteAllTextAsync(specFile, $$"""
+            {
+              "functions": [
+                {
+                  "name": "my-message-generator",
+                  "class_specification": {
+                    "id": "{{typeof(MessageGenerator).FullName}}",
+                    "function_type": "DOTNET",
+                    "version": "0.1",
+                    "code": {{System.Text.Json.JsonSerializer.Serialize(code)}},
+                    "outputs": []
+                  },
+                  "output_mapping": { "output": "my-log" },
+                  "annotations": { "init-payload": "message=hello world,period={{sample.PeriodMs}}" }
+                }
+              ],
+              "resources": [
+                {
+                  "name": "my-log",
+                  "class_type": "file-log",
+                  "output_mapping": {},
+                  "configurations": { "filename": {{System.Text.Json.JsonSerializer.Serialize(logFile)}}, "add-timestamp": "true" }
+                }
+              ],
+              "annotations": {}
+            }
+            """, stoppingToken);
+
+        var spec = WorkflowSpecParser.ParseFile(specFile);
+        var domain = silo.GrainFactory.GetGrain<IDomainGrain>(node.Value.DomainId);
+        await domain.DeployWorkflow("sample", spec);
+        LogDeployed(logger, specFile, logFile);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sample workflow {Spec} deployed: a line per second goes to {LogFile}")]
+    private static partial void LogDeployed(ILogger logger, string spec, string logFile);
+}
