@@ -735,6 +735,12 @@ internal sealed partial class SiloRuntime : IFrameHandler, IAsyncDisposable
     public async Task KillAsync()
     {
         _stopped = true;
+        if (Membership is null)
+        {
+            // Never started (its start failed): nothing joined, nothing to stop.
+            return;
+        }
+
         await Membership.StopLoopsAsync();
         await ShutdownAsync(new SiloUnavailableException($"Silo {Address.Name} was killed."));
     }

@@ -1,0 +1,14 @@
+using Granary.Persistence;
+
+namespace Granary.Runtime.Tests.Redis;
+
+/// <summary>A bare <see cref="IGrainState{TState}"/> for calling storage providers directly.</summary>
+public sealed class TestGrainState<TState> : IGrainState<TState>
+    where TState : new()
+{
+    public TState State { get; set; } = new();
+
+    public string? Etag { get; set; }
+
+    public bool RecordExists { get; set; }
+}
