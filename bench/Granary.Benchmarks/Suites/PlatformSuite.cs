@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Text;
+using Granary.Grains.Functions;
+using Granary.Grains.Identity;
+using Granary.Grains.Platform;
+using Granary.Grains.Workflows;
+using Granary.Runtime.Hosting;
+using Granary.Runtime.Testing;
+
+namespace Granary.Benchmarks.Suites;
+
+/// <summary>
+/// A .NET function that measures cast latency: the "probe" role casts a timestamp to "out" and waits for it to come
+/// back; the "echo" role sends every event back to where it came from; "relay" passes events on and "count" counts.
+/// </summary>
+public sealed class BenchFunction : GranaryFunction
+{
+    internal static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> Returned = new();
+    internal static long Counted;
+    private string _role = "relay";
+    private string _key = string.Empty;
+
+    protected override Task OnInitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken)
+    {
+        var settings = InitPayload.Parse(initPayload);
+        _role = settings["role"];
+        _key = settings.GetValueOrDefault("key", string.Empty);
+        return Task.CompletedTask;
+    }
+
+    public override Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        switch (_role)
+        {
+            case "echo":
+                Context.CastRaw(source, message);
+                break;
+            case "relay":
+                Context.Cast("out", message);
+                break;
+            case "count":
+                Interlocked.Increment(ref Counted);
+                break;
+            default:
+                // The probe: an event injected by the benchmark (source = itself) goes out; the echo's reply completes the round.
+                if (source == Context.Self)
+                {
+                    Context.Cast("out", message);
+                }
+                else if (Returned.TryRemove(_key, out var done))
+                {
+                    done.TrySetResult();
+                }
+
+                break;
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Platform data-plane figures on a TestCluster domain: time to start a 3-function workflow, cast latency between two
+/// functions on one node and across two node silos (yardstick: the runtime's raw cross-silo grain call in the same
+/// run), and events per second through a 3-function chain.
+/// </summary>
+public sealed class PlatformSuite : IBenchmarkSuite
+{
+    public string Name => "platform";
+
+    public async Task RunAsync(string[] args, BenchReport report, CancellationToken cancellationToken)
+    {
+        await using var cluster = await TestCluster.StartAsync(new TestClusterOptions
+        {
+            InitialSilosCount = 1,
+            ConfigureSilo = s => s.AddGranaryOrchestrator(d => d.Strategy = PlacementStrategy.RoundRobin),
+        });
+        var nodes = new List<TestSilo>();
+        for (var i = 0; i < 2; i++)
+        {
+            nodes.Add(await cluster.StartSiloAsync(configureSilo: s => s.AddGranaryNode(n => { n.DomainId = "bench"; n.RefreshInterval = TimeSpan.FromSeconds(1); }).AddDotnetFunctions()));
+        }
+
+        var domain = cluster.Client.GetGrain<IDomainGrain>("bench");
+        while ((await domain.Inspect()).Nodes.Count < 2)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+
+        report.Note("workflow start...");
+        var starts = new List<double>();
+        for (var i = 0; i < 20; i++)
+        {
+            var spec = Chain($"start{i}", "count");
+            var started = Stopwatch.GetTimestamp();
+            await domain.DeployWorkflow($"start-{i}", spec);
+            starts.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            await domain.StopWorkflow($"start-{i}");
+        }
+
+        report.Lower("workflow_start_chain3_ms", Stats.Median(starts), "ms");
+
+        report.Note("runtime cross-silo call yardstick...");
+        var remoteGrain = nodes[0].Silo.GrainFactory.GetGrain<IBenchEchoGrain>(nodes[1].Name);
+        var payload = new byte[64];
+        var yardstick = await LatencyUsAsync(() => remoteGrain.Echo(payload), 20_000, cancellationToken);
+
+        report.Note("cast latency on one node...");
+        var sameNode = await CastLatencyUsAsync(domain, nodes, sameNode: true, cancellationToken);
+        report.Lower("cast_same_node_us", sameNode, "us");
+
+        report.Note("cast latency across node silos...");
+        var crossNode = await CastLatencyUsAsync(domain, nodes, sameNode: false, cancellationToken);
+        report.Lower("cast_cross_node_us", crossNode, "us", yardstick);
+
+        report.Note("events through a 3-function chain...");
+        var rate = await ChainThroughputAsync(domain, nodes, cancellationToken);
+        report.Higher("chain3_events_per_s", rate, "events/s");
+    }
+
+    private static WorkflowSpec Chain(string key, string lastRole) => new()
+    {
+        Functions =
+        [
+            Function("a", $"role=relay,key={key}", new() { ["out"] = "b" }),
+            Function("b", $"role=relay,key={key}", new() { ["out"] = "c" }),
+            Function("c", $"role={lastRole},key={key}", null),
+        ],
+    };
+
+    private static FunctionSpec Function(string name, string initPayload, Dictionary<string, string>? outputs, string? node = null)
+    {
+        var annotations = new Dictionary<string, string> { ["init-payload"] = initPayload };
+        if (node is not null)
+        {
+            annotations["node_id_match_any"] = node;
+        }
+
+        return new FunctionSpec(name, new FunctionClassSpecification(typeof(BenchFunction).FullName!, FunctionType.Dotnet, "1", typeof(BenchFunction).Assembly.Location))
+        {
+            OutputMapping = outputs ?? [],
+            Annotations = annotations,
+        };
+    }
+
+    /// <summary>Median round trip probe → echo → probe, halved: one cast's latency.</summary>
+    private static async Task<double> CastLatencyUsAsync(IDomainGrain domain, List<TestSilo> nodes, bool sameNode, CancellationToken cancellationToken)
+    {
+        var key = Guid.NewGuid().ToString("N");
+        var probeNode = nodes[0].Name;
+        var echoNode = sameNode ? nodes[0].Name : nodes[1].Name;
+        var spec = new WorkflowSpec
+        {
+            Functions =
+            [
+                Function("probe", $"role=probe,key={key}", new() { ["out"] = "echo" }, probeNode),
+                Function("echo", $"role=echo,key={key}", null, echoNode),
+            ],
+        };
+        var ids = await domain.DeployWorkflow("latency-" + key, spec);
+        var probe = (await domain.Inspect()).Instances[ids["probe"]][0];
+        var runtime = (Granary.Grains.Nodes.NodeRuntime)nodes[0].Services.GetService(typeof(Granary.Grains.Nodes.NodeRuntime))!;
+        var message = Encoding.UTF8.GetBytes("ping");
+        var result = await LatencyUsAsync(async () =>
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            BenchFunction.Returned[key] = done;
+            runtime.Cast(probe, probe, message);
+            await done.Task;
+            return 0;
+        }, 20_000, cancellationToken);
+        await domain.StopWorkflow("latency-" + key);
+
+        // The measured loop is inject → probe casts to echo → echo casts back: two casts (plus the injection).
+        return result / 2;
+    }
+
+    private static async Task<double> ChainThroughputAsync(IDomainGrain domain, List<TestSilo> nodes, CancellationToken cancellationToken)
+    {
+        var key = Guid.NewGuid().ToString("N");
+        var ids = await domain.DeployWorkflow("throughput", Chain(key, "count"));
+        var first = (await domain.Inspect()).Instances[ids["a"]][0];
+        var runtime = nodes.Single(n => n.Name == first.NodeId.ToString("D")).Services.GetService(typeof(Granary.Grains.Nodes.NodeRuntime)) as Granary.Grains.Nodes.NodeRuntime;
+        var payload = new byte[64];
+        Interlocked.Exchange(ref BenchFunction.Counted, 0);
+        const int events = 300_000;
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < events; i++)
+        {
+            runtime!.Cast(first, first, payload);
+        }
+
+        while (Interlocked.Read(ref BenchFunction.Counted) < events && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(5, cancellationToken);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await domain.StopWorkflow("throughput");
+        return events / elapsed;
+    }
+
+    private static async Task<double> LatencyUsAsync<T>(Func<Task<T>> call, int count, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < count / 4; i++)
+        {
+            await call();
+        }
+
+        var samples = new double[count];
+        for (var i = 0; i < count && !cancellationToken.IsCancellationRequested; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await call();
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+
+        return Stats.Median(samples);
+    }
+}
