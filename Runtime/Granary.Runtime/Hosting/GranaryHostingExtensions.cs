@@ -3,6 +3,7 @@ using Granary.Runtime.Hosting;
 using Granary.Runtime.Streams;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -31,6 +32,11 @@ public static class GranaryHostingExtensions
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LocalStreamSubscriptions>();
+        var validator = new RuntimeOptionsValidator();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloOptions>>(validator));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessagingOptions>>(validator));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MembershipOptions>>(validator));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrainCollectionOptions>>(validator));
         services.TryAddSingleton<Silo>();
 
         // Registered before the configuration callback so that hosted services added there start after the silo.

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics.Metrics;
 using Granary.Runtime.Messaging;
 using Granary.Runtime.Testing;
@@ -130,4 +131,21 @@ public sealed class RuntimeFeatureTests : IAsyncLifetime
 
     [Fact]
     public void Peers_without_a_common_version_do_not_agree() => Assert.Null(ProtocolVersion.Negotiate(2, 3));
+}
+
+/// <summary>Configuration errors are reported when the silo starts, naming the option.</summary>
+public sealed class OptionsValidationTests
+{
+    [Fact]
+    public async Task A_silo_with_an_impossible_configuration_fails_to_start_naming_the_option()
+    {
+        var builder = new Microsoft.Extensions.Hosting.HostApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddGranarySilo();
+        builder.Services.Configure<Configuration.MessagingOptions>(o => o.ResponseTimeout = TimeSpan.Zero);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("MessagingOptions.ResponseTimeout must be positive", error.Message);
+    }
 }
