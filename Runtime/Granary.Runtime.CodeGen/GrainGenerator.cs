@@ -326,7 +326,11 @@ public sealed class GrainGenerator : IIncrementalGenerator
         sb.AppendLine("        {");
         for (var i = 0; i < args.Count; i++)
         {
-            sb.AppendLine($"            Arg{i} = global::Granary.Serialization.Copier<{Fq(args[i].Type)}>.Copy(Arg{i}, activator);");
+            // [Immutable] on a parameter: the caller promises not to change the value, so it is passed without a copy.
+            if (!HasAttribute(args[i], "Granary.ImmutableAttribute"))
+            {
+                sb.AppendLine($"            Arg{i} = global::Granary.Serialization.Copier<{Fq(args[i].Type)}>.Copy(Arg{i}, activator);");
+            }
         }
 
         sb.AppendLine("        }");

@@ -22,10 +22,10 @@ public interface INodeGrain : IGrainWithStringKey
 
     /// <summary>Delivers a one-way event to an instance of this node.</summary>
     [OneWay]
-    Task Cast(InstanceId target, InstanceId source, byte[] payload);
+    Task Cast(InstanceId target, InstanceId source, [Immutable] byte[] payload);
 
     /// <summary>Delivers a call to an instance of this node and returns its answer.</summary>
-    Task<CallResult> Call(InstanceId target, InstanceId source, byte[] payload);
+    Task<CallResult> Call(InstanceId target, InstanceId source, [Immutable] byte[] payload);
 
     /// <summary>Answers at once: the orchestrator's keep-alive probe.</summary>
     [AlwaysInterleave]
