@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.Json;
+using Granary.Grains.Identity;
+using Granary.Grains.Platform;
+
+namespace Granary.Grains.Proxy;
+
+/// <summary>
+/// The key layout of the EDGELESS proxy mirror (../shared/REFERENCE.md section 5), kept exactly:
+/// <c>domain_info:domain_id</c>, <c>nodes:capabilities:NODE</c>, <c>node:health:NODE</c>, <c>provider:ID</c>,
+/// <c>instance:LID</c>, <c>dependency:LID</c>, and the intent keys <c>intent:migrate:LID</c>, <c>intent:cordon:NODE</c>
+/// listed in <c>intents</c>.
+/// </summary>
+public static class ProxyKeys
+{
+    public const string DomainInfo = "domain_info:domain_id";
+    public const string IntentList = "intents";
+    public const string MigratePrefix = "intent:migrate:";
+    public const string CordonPrefix = "intent:cordon:";
+
+    /// <summary>The key prefixes the mirror owns (used to find stale keys after an outage).</summary>
+    public static readonly string[] MirroredPrefixes = ["nodes:capabilities:", "node:health:", "provider:", "instance:", "dependency:"];
+
+    public static string Capabilities(Guid node) => "nodes:capabilities:" + node.ToString("D");
+
+    public static string Health(Guid node) => "node:health:" + node.ToString("D");
+
+    public static string Provider(string providerId) => "provider:" + providerId;
+
+    public static string Instance(LogicalFunctionId lid) => "instance:" + lid;
+
+    public static string Dependency(LogicalFunctionId lid) => "dependency:" + lid;
+
+    public static string Performance(InstanceId pid) => "performance:function_execution_time:" + pid.ComponentId.ToString("D");
+
+    /// <summary>Every string key the snapshot mirrors to, with its value.</summary>
+    public static Dictionary<string, string> Render(DomainSnapshot snapshot)
+    {
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal) { [DomainInfo] = snapshot.DomainId };
+        foreach (var node in snapshot.Nodes)
+        {
+            var id = node.Descriptor.NodeId;
+            keys[Capabilities(id)] = JsonSerializer.Serialize(node.Descriptor.Capabilities);
+            keys[Health(id)] = JsonSerializer.Serialize(node.Health);
+            foreach (var provider in node.Descriptor.ResourceProviders)
+            {
+                keys[Provider(provider.ProviderId)] = JsonSerializer.Serialize(new Dictionary<string, object>
+                {
+                    ["class_type"] = provider.ClassType,
+                    ["node_id"] = id.ToString("D"),
+                    ["outputs"] = provider.Outputs,
+                });
+            }
+        }
+
+        foreach (var function in snapshot.Functions)
+        {
+            keys[Instance(function.LogicalId)] = JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["workflow_id"] = function.WorkflowId,
+                ["name"] = function.Component,
+                ["kind"] = function.IsResource ? "resource" : "function",
+                ["annotations"] = function.Annotations,
+                ["instances"] = function.Instances.Select(i => new Dictionary<string, string>
+                {
+                    ["node_id"] = i.NodeId.ToString("D"),
+                    ["function_id"] = i.ComponentId.ToString("D"),
+                }).ToList(),
+            });
+            keys[Dependency(function.LogicalId)] = JsonSerializer.Serialize(function.Dependencies.ToDictionary(d => d.Key, d => d.Value.ToString()));
+        }
+
+        return keys;
+    }
+
+    /// <summary>A performance sample as the seed stores it: execution time in fractional seconds, then a millisecond timestamp.</summary>
+    public static string PerformanceSample(TimeSpan executionTime, DateTimeOffset at) =>
+        string.Create(CultureInfo.InvariantCulture, $"{executionTime.TotalSeconds:0.######},{at.ToUnixTimeMilliseconds()}");
+}

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using Granary.Grains.Identity;
+using Granary.Grains.Nodes;
+using Granary.Grains.Placement;
+using Granary.Grains.Platform;
+using Granary.Grains.Proxy;
+using Granary.Redis;
+using Granary.Runtime.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Granary.Platform.Tests.Proxy;
+
+/// <summary>The Redis proxy mirror's keys, their content, removal, and recovery after a Redis outage (real redis-server).</summary>
+public sealed class ProxyMirrorTests : IAsyncLifetime
+{
+    private static readonly Guid NodeA = Guid.NewGuid();
+    private static readonly Guid NodeB = Guid.NewGuid();
+    private static readonly LogicalFunctionId Function = LogicalFunctionId.New();
+    private static readonly LogicalFunctionId Log = LogicalFunctionId.New();
+    private RedisServerProcess _server = null!;
+    private RedisConnection _connection = null!;
+
+    private IRedisDatabase Db => _connection.GetDatabase();
+
+    public async Task InitializeAsync()
+    {
+        _server = await RedisServerProcess.StartAsync();
+        _connection = await RedisConnection.ConnectAsync(_server.ConnectionString + "?timeout=2000");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    private static DomainSnapshot Snapshot(bool withNodeB = true, bool withFunction = true)
+    {
+        var nodes = new List<NodeSnapshot>
+        {
+            new()
+            {
+                Descriptor = new NodeDescriptor(NodeA, new NodeCapabilities { NumCpus = 4, Runtimes = ["DOTNET"] })
+                {
+                    ResourceProviders = [new ResourceProviderDescriptor("file-log-a", "file-log")],
+                },
+                Health = new NodeHealth { MemFree = 1234 },
+            },
+        };
+        if (withNodeB)
+        {
+            nodes.Add(new NodeSnapshot { Descriptor = new NodeDescriptor(NodeB, new NodeCapabilities { NumCpus = 2 }) });
+        }
+
+        var functions = new List<FunctionSnapshot>();
+        if (withFunction)
+        {
+            functions.Add(new FunctionSnapshot
+            {
+                LogicalId = Function,
+                WorkflowId = "wf",
+                Component = "gen",
+                Annotations = new() { ["init-payload"] = "message=hi" },
+                Instances = [new InstanceId(NodeA, Guid.NewGuid())],
+                Dependencies = new() { ["output"] = Log },
+            });
+        }
+
+        return new DomainSnapshot { DomainId = "domain-x", Nodes = nodes, Functions = functions };
+    }
+
+    [Fact]
+    public async Task Every_mirrored_key_appears_with_the_documented_content()
+    {
+        var mirror = new RedisProxyMirror(Db, NullLogger<RedisProxyMirror>.Instance);
+
+        await mirror.MirrorAsync(Snapshot());
+
+        Assert.Equal("domain-x", (await Db.StringGetAsync(ProxyKeys.DomainInfo)).ToString());
+        using var capabilities = JsonDocument.Parse((await Db.StringGetAsync($"nodes:capabilities:{NodeA:D}")).ToString()!);
+        Assert.Equal(4, capabilities.RootElement.GetProperty("num_cpus").GetInt32());
+        using var health = JsonDocument.Parse((await Db.StringGetAsync($"node:health:{NodeA:D}")).ToString()!);
+        Assert.Equal(1234, health.RootElement.GetProperty("mem_free").GetInt64());
+        using var provider = JsonDocument.Parse((await Db.StringGetAsync("provider:file-log-a")).ToString()!);
+        Assert.Equal("file-log", provider.RootElement.GetProperty("class_type").GetString());
+        Assert.Equal(NodeA.ToString("D"), provider.RootElement.GetProperty("node_id").GetString());
+        using var instance = JsonDocument.Parse((await Db.StringGetAsync($"instance:{Function}")).ToString()!);
+        Assert.Equal("message=hi", instance.RootElement.GetProperty("annotations").GetProperty("init-payload").GetString());
+        Assert.Equal(NodeA.ToString("D"), instance.RootElement.GetProperty("instances")[0].GetProperty("node_id").GetString());
+        using var dependency = JsonDocument.Parse((await Db.StringGetAsync($"dependency:{Function}")).ToString()!);
+        Assert.Equal(Log.ToString(), dependency.RootElement.GetProperty("output").GetString());
+    }
+
+    [Fact]
+    public async Task The_first_write_flushes_the_database_and_vanished_subjects_lose_their_keys()
+    {
+        await Db.StringSetAsync("left-over", "from a previous run");
+        var mirror = new RedisProxyMirror(Db, NullLogger<RedisProxyMirror>.Instance);
+        await mirror.MirrorAsync(Snapshot());
+        Assert.False(await Db.KeyExistsAsync("left-over"));
+
+        await mirror.MirrorAsync(Snapshot(withNodeB: false, withFunction: false));
+
+        Assert.False(await Db.KeyExistsAsync($"nodes:capabilities:{NodeB:D}"));
+        Assert.False(await Db.KeyExistsAsync($"node:health:{NodeB:D}"));
+        Assert.False(await Db.KeyExistsAsync($"instance:{Function}"));
+        Assert.False(await Db.KeyExistsAsync($"dependency:{Function}"));
+        Assert.True(await Db.KeyExistsAsync($"nodes:capabilities:{NodeA:D}"));
+    }
+
+    [Fact]
+    public async Task After_a_redis_outage_the_mirror_is_complete_again_once_redis_returns()
+    {
+        var mirror = new RedisProxyMirror(Db, NullLogger<RedisProxyMirror>.Instance);
+        await mirror.MirrorAsync(Snapshot());
+
+        await _server.KillAsync();
+        await mirror.MirrorAsync(Snapshot());
+        Assert.True(mirror.Degraded);
+
+        await _server.RestartAsync();
+        var deadline = Environment.TickCount64 + 15_000;
+        do
+        {
+            await Task.Delay(200);
+            await mirror.MirrorAsync(Snapshot());
+        }
+        while (mirror.Degraded && Environment.TickCount64 < deadline);
+
+        Assert.False(mirror.Degraded);
+        Assert.True(await Db.KeyExistsAsync($"instance:{Function}"));
+        Assert.True(await Db.KeyExistsAsync($"node:health:{NodeB:D}"));
+        Assert.Equal("domain-x", (await Db.StringGetAsync(ProxyKeys.DomainInfo)).ToString());
+    }
+
+    [Fact]
+    public async Task Intents_are_taken_head_to_tail_and_malformed_ones_are_reported()
+    {
+        var lid = LogicalFunctionId.New();
+        await Db.StringSetAsync($"intent:migrate:{lid}", NodeB.ToString("D"));
+        await Db.StringSetAsync($"intent:cordon:{NodeA:D}", "yes");
+        await Db.StringSetAsync("intent:migrate:not-a-uuid", "x");
+        await Db.ListRightPushAsync("intents", [$"intent:migrate:{lid}", $"intent:cordon:{NodeA:D}", "intent:migrate:not-a-uuid"]);
+
+        var intents = await new ProxyIntentReader(Db).TakeAllAsync();
+
+        Assert.Collection(intents,
+            i => Assert.Equal(new MigrateIntent($"intent:migrate:{lid}", lid, NodeB.ToString("D")), i),
+            i => Assert.Equal(new CordonIntent($"intent:cordon:{NodeA:D}", NodeA.ToString("D"), true), i),
+            i => Assert.IsType<InvalidIntent>(i));
+        Assert.Equal(0, await Db.ListLengthAsync("intents"));
+        Assert.False(await Db.KeyExistsAsync($"intent:migrate:{lid}"));
+    }
+}
