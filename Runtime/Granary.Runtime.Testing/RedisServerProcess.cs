@@ -40,14 +40,24 @@ public sealed class RedisServerProcess : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Kills the server abruptly (its data is lost: it runs without persistence).</summary>
-    public async Task KillAsync()
+    /// <summary>Kills the server abruptly (SIGKILL; its data is lost: it runs without persistence).</summary>
+    public void Kill()
     {
         if (_process is { HasExited: false } p)
         {
             p.Kill(entireProcessTree: true);
-            await p.WaitForExitAsync().ConfigureAwait(false);
+            p.WaitForExit(5000);
         }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Kills the server abruptly (see <see cref="Kill"/>).</summary>
+    public Task KillAsync()
+    {
+        Kill();
+        return Task.CompletedTask;
     }
 
     /// <summary>Starts the server again on the same port (after <see cref="KillAsync"/>).</summary>
@@ -90,7 +100,9 @@ public sealed class RedisServerProcess : IAsyncDisposable
             await stream.WriteAsync("PING\r\n"u8.ToArray()).ConfigureAwait(false);
             var buffer = new byte[16];
             var read = await stream.ReadAsync(buffer).ConfigureAwait(false);
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+            // Any reply means the server is up (a server with a password answers -NOAUTH).
+            var reply = Encoding.ASCII.GetString(buffer, 0, read);
+            return reply.StartsWith('+') || reply.StartsWith('-');
         }
         catch (SocketException)
         {

@@ -1,6 +1,4 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Granary.Runtime.Testing;
 using Granary.Redis;
 
 namespace Granary.Runtime.Tests.Redis;
@@ -11,9 +9,9 @@ namespace Granary.Runtime.Tests.Redis;
 /// </summary>
 public sealed class RedisServerFixture : IAsyncLifetime
 {
-    private Process? _process;
+    private RedisServerProcess? _server;
 
-    public int Port { get; private set; }
+    public int Port => _server?.Port ?? throw new InvalidOperationException("Fixture not initialised.");
 
     public string ConnectionString => $"redis://127.0.0.1:{Port}/0";
 
@@ -24,40 +22,8 @@ public sealed class RedisServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var binary = FindOnPath("redis-server")
-            ?? throw new InvalidOperationException("redis-server was not found on PATH; the Redis integration tests need it (Debian: apt-get install -y redis-server).");
-        Port = FreePort();
-        var start = new ProcessStartInfo(binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        _process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {binary}.");
-        var output = _process.StandardOutput.ReadToEndAsync();
-        var deadline = Environment.TickCount64 + 10_000;
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"redis-server exited with code {_process.ExitCode} on port {Port}: {await output}");
-            }
-
-            try
-            {
-                Connection = await RedisConnection.ConnectAsync(ConnectionString);
-                return;
-            }
-            catch (RedisConnectionException) when (Environment.TickCount64 < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
+        _server = await RedisServerProcess.StartAsync();
+        Connection = await RedisConnection.ConnectAsync(ConnectionString);
     }
 
     public async Task DisposeAsync()
@@ -67,26 +33,9 @@ public sealed class RedisServerFixture : IAsyncLifetime
             await Connection.DisposeAsync();
         }
 
-        if (_process is { HasExited: false })
+        if (_server is not null)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await _server.DisposeAsync();
         }
-
-        _process?.Dispose();
     }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Append("/usr/bin")
-            .Select(dir => Path.Combine(dir, name))
-            .FirstOrDefault(File.Exists);
 }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Granary.Redis;
+using Granary.Runtime.Testing;
 
 namespace Granary.Benchmarks.Suites;
 
@@ -25,41 +26,28 @@ public sealed partial class RedisSuite : IBenchmarkSuite
     /// <inheritdoc/>
     public async Task RunAsync(string[] args, BenchReport report, CancellationToken cancellationToken)
     {
-        var port = FreePort();
-        using var server = StartServer(port);
-        try
+        await using var server = await RedisServerProcess.StartAsync();
+        var port = server.Port;
+        await using var connection = await RedisConnection.ConnectAsync(
+            new RedisOptions { Host = "127.0.0.1", Port = port }, cancellationToken: cancellationToken);
+        var db = connection.GetDatabase();
+        await MeasureAsync(db, TimeSpan.FromSeconds(2), cancellationToken);
+
+        // Alternate yardstick and client rounds so that load from other processes on the machine affects both
+        // alike; report the medians.
+        var baselines = new List<double>();
+        var samples = new List<double>();
+        for (var round = 0; round < Rounds; round++)
         {
-            await WaitForPortAsync(port, cancellationToken);
-
-            await using var connection = await RedisConnection.ConnectAsync(
-                new RedisOptions { Host = "127.0.0.1", Port = port }, cancellationToken: cancellationToken);
-            var db = connection.GetDatabase();
-            await MeasureAsync(db, TimeSpan.FromSeconds(2), cancellationToken);
-
-            // Alternate yardstick and client rounds so that load from other processes on the machine affects both
-            // alike; report the medians.
-            var baselines = new List<double>();
-            var samples = new List<double>();
-            for (var round = 0; round < Rounds; round++)
-            {
-                var (set, get) = await RunRedisBenchmarkAsync(port, cancellationToken);
-                baselines.Add((set + get) / 2);
-                var opsPerSecond = await MeasureAsync(db, RoundDuration, cancellationToken);
-                samples.Add(opsPerSecond);
-                report.Note(string.Create(CultureInfo.InvariantCulture,
-                    $"round {round + 1}: redis-benchmark -P 16 SET {set:0} GET {get:0} requests/s; Granary.Redis pipelined SET/GET ({Workers} callers x {Window} in flight, one connection) {opsPerSecond:0} ops/s"));
-            }
-
-            report.Higher("pipelined_setget_per_s", Stats.Median(samples), "ops/s", Stats.Median(baselines));
+            var (set, get) = await RunRedisBenchmarkAsync(port, cancellationToken);
+            baselines.Add((set + get) / 2);
+            var opsPerSecond = await MeasureAsync(db, RoundDuration, cancellationToken);
+            samples.Add(opsPerSecond);
+            report.Note(string.Create(CultureInfo.InvariantCulture,
+                $"round {round + 1}: redis-benchmark -P 16 SET {set:0} GET {get:0} requests/s; Granary.Redis pipelined SET/GET ({Workers} callers x {Window} in flight, one connection) {opsPerSecond:0} ops/s"));
         }
-        finally
-        {
-            if (!server.HasExited)
-            {
-                server.Kill();
-                await server.WaitForExitAsync(CancellationToken.None);
-            }
-        }
+
+        report.Higher("pipelined_setget_per_s", Stats.Median(samples), "ops/s", Stats.Median(baselines));
     }
 
     /// <summary>
@@ -140,59 +128,6 @@ public sealed partial class RedisSuite : IBenchmarkSuite
         }
 
         return (Parse("SET"), Parse("GET"));
-    }
-
-    private static Process StartServer(int port)
-    {
-        var start = new ProcessStartInfo("redis-server")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in (string[])["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        try
-        {
-            var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-            process.OutputDataReceived += static (_, _) => { };
-            process.ErrorDataReceived += static (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return process;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException("redis-server was not found on PATH; run scripts/install-deps.sh.", ex);
-        }
-    }
-
-    private static async Task WaitForPortAsync(int port, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-                return;
-            }
-            catch (SocketException) when (clock.Elapsed < TimeSpan.FromSeconds(10))
-            {
-                await Task.Delay(20, cancellationToken);
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex(@"(?<test>SET|GET): (?<rps>[0-9.]+) requests per second")]
