@@ -48,6 +48,7 @@ public sealed class PlatformCluster : IAsyncDisposable
                     n.RefreshInterval = TimeSpan.FromMilliseconds(500);
                     n.NumCpus = index + 1;
                     n.Labels = [$"index={index}"];
+                    n.CallTimeout = TimeSpan.FromSeconds(1);
                 })
                 .AddDotnetFunctions()
                 .AddFileLogResource()));

@@ -104,9 +104,86 @@ public sealed class PulseFunction : GranaryFunction
                 break;
             default:
                 Observed.Add(_settings["key"] + ":sink", Encoding.UTF8.GetString(message.Span));
+                Observed.Add(_settings["key"] + ":sink-instance", Context.Self.ComponentId.ToString("D"));
                 break;
         }
 
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>Counts the events it receives and keeps the count with sync (so state_policy decides where it lives).</summary>
+public sealed class CounterFunction : GranaryFunction
+{
+    private int _count;
+    private string _key = string.Empty;
+
+    protected override Task OnInitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken)
+    {
+        _key = InitPayload.Parse(initPayload)["key"];
+        _count = state is { Length: 4 } ? BitConverter.ToInt32(state) : 0;
+        return Task.CompletedTask;
+    }
+
+    public override async Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        _count++;
+        await Context.SyncAsync(BitConverter.GetBytes(_count), cancellationToken);
+        Observed.Add(_key + ":count", _count.ToString(CultureInfo.InvariantCulture));
+        Observed.Add(_key + ":node", Context.Self.NodeId.ToString("D"));
+    }
+}
+
+/// <summary>Records each event with its instance id; the first instance of a key throws on its third event.</summary>
+public sealed class CrashingFunction : GranaryFunction
+{
+    private static readonly ConcurrentDictionary<string, byte> Crashed = new();
+    private string _key = string.Empty;
+    private int _handled;
+
+    protected override Task OnInitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken)
+    {
+        _key = InitPayload.Parse(initPayload)["key"];
+        return Task.CompletedTask;
+    }
+
+    public override Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        if (++_handled == 3 && Crashed.TryAdd(_key, 0))
+        {
+            throw new InvalidOperationException("deliberate crash");
+        }
+
+        Observed.Add(_key + ":handled", Context.Self.ComponentId.ToString("D"));
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>At init, calls its output once and records the result.</summary>
+public sealed class CallerFunction : GranaryFunction
+{
+    private string _key = string.Empty;
+
+    protected override Task OnInitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken)
+    {
+        _key = InitPayload.Parse(initPayload)["key"];
+        Context.DelayedCast(TimeSpan.FromMilliseconds(100), "self", Encoding.UTF8.GetBytes("go"));
+        return Task.CompletedTask;
+    }
+
+    public override async Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        var result = await Context.CallAsync("out", Encoding.UTF8.GetBytes("question"), cancellationToken);
+        Observed.Add(_key + ":result", $"{result.Kind}:{result.Text}");
+    }
+}
+
+/// <summary>Never answers a call.</summary>
+public sealed class SilentFunction : GranaryFunction
+{
+    public override async Task<CallResult> CallAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        return CallResult.NoReply;
     }
 }

@@ -15,6 +15,9 @@ public sealed class NodeOptions
     /// <summary>How often the node refreshes its registration; its deadline is twice this.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a function's call to another function may take before it gets an error result.</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Labels such as hostname=foo, matched by label_match_all.</summary>
     public List<string> Labels { get; set; } = [];
 

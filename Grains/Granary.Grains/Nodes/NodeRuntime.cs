@@ -113,17 +113,35 @@ public sealed partial class NodeRuntime
         _ = GrainFactory.GetGrain<INodeGrain>(target.NodeId.ToString("D")).Cast(target, source, payload.ToArray());
     }
 
-    /// <summary>Calls <paramref name="target"/>, wherever it runs.</summary>
-    public Task<CallResult> CallAsync(InstanceId target, InstanceId source, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Calls <paramref name="target"/>, wherever it runs. A call that gets no answer within
+    /// <see cref="NodeOptions.CallTimeout"/> (or whose target is gone) completes with an error result, never hangs.
+    /// </summary>
+    public async Task<CallResult> CallAsync(InstanceId target, InstanceId source, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
-        if (target.NodeId == NodeId)
+        var timeout = Options.CallTimeout;
+        try
         {
-            return _instances.TryGetValue(target, out var host)
-                ? host.PostCall(source, payload)
-                : Task.FromResult(CallResult.Error($"no instance {target} on node {NodeId}"));
-        }
+            if (target.NodeId == NodeId)
+            {
+                return _instances.TryGetValue(target, out var host)
+                    ? await host.PostCall(source, payload).WaitAsync(timeout, cancellationToken).ConfigureAwait(false)
+                    : CallResult.Error($"no instance {target} on node {NodeId}");
+            }
 
-        return GrainFactory.GetGrain<INodeGrain>(target.NodeId.ToString("D")).Call(target, source, payload.ToArray());
+            using (GrainCallOptions.WithTimeout(timeout))
+            {
+                return await GrainFactory.GetGrain<INodeGrain>(target.NodeId.ToString("D")).Call(target, source, payload.ToArray()).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException)
+        {
+            return CallResult.Error($"call to {target} got no answer within {timeout}");
+        }
+        catch (SiloUnavailableException ex)
+        {
+            return CallResult.Error($"call to {target} failed: {ex.Message}");
+        }
     }
 
     internal async Task SyncAsync(InstanceHost host, byte[] state)

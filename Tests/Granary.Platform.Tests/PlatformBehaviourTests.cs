@@ -1,0 +1,122 @@
+using System.Globalization;
+using Granary.Grains.Platform;
+using Granary.Grains.Workflows;
+
+namespace Granary.Platform.Tests;
+
+/// <summary>Weighted placement, several instances, crash restart, call deadlines and global state.</summary>
+public sealed class PlatformBehaviourTests
+{
+    [Fact]
+    public async Task Random_placement_weights_follow_node_capabilities()
+    {
+        await using var platform = await PlatformCluster.StartAsync(nodes: 3, PlacementStrategy.Random, seed: 42);
+        var key = Guid.NewGuid().ToString("N");
+        var spec = new WorkflowSpec
+        {
+            Functions = [.. Enumerable.Range(0, 120).Select(i => PlatformCluster.Function<IdleFunction>($"f{i}", $"key={key}"))],
+        };
+
+        await platform.DomainGrain.DeployWorkflow("weighted", spec);
+
+        // Node i reports num_cpus = i + 1, other factors equal: expected shares 1/6, 2/6, 3/6 of 120 = 20, 40, 60.
+        var counts = platform.Nodes.Select(n => Observed.Of(key + ":started").Count(s => s == n.Name)).ToList();
+        Assert.Equal(120, counts.Sum());
+        Assert.InRange(counts[0], 8, 32);
+        Assert.InRange(counts[1], 26, 54);
+        Assert.InRange(counts[2], 45, 75);
+    }
+
+    [Fact]
+    public async Task Max_instances_three_runs_three_instances_and_spreads_casts_over_them()
+    {
+        await using var platform = await PlatformCluster.StartAsync(nodes: 3);
+        var key = Guid.NewGuid().ToString("N");
+        var spec = new WorkflowSpec
+        {
+            Functions =
+            [
+                PlatformCluster.Function<PulseFunction>("source", $"role=source,key={key}", new() { ["out"] = "sink" }),
+                PlatformCluster.Function<PulseFunction>("sink", $"role=sink,key={key}", null, new() { ["max_instances"] = "3" }),
+            ],
+        };
+
+        var ids = await platform.DomainGrain.DeployWorkflow("spread", spec);
+        await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":sink").Count >= 30));
+
+        Assert.Equal(3, (await platform.DomainGrain.Inspect()).Instances[ids["sink"]].Length);
+        var perInstance = Observed.Of(key + ":sink-instance").GroupBy(i => i).Select(g => g.Count()).ToList();
+        Assert.Equal(3, perInstance.Count);
+        Assert.All(perInstance, n => Assert.True(n >= 5, $"an instance got only {n} events"));
+    }
+
+    [Fact]
+    public async Task A_crashing_function_is_restarted_and_keeps_serving()
+    {
+        await using var platform = await PlatformCluster.StartAsync(nodes: 2);
+        var key = Guid.NewGuid().ToString("N");
+        var spec = new WorkflowSpec
+        {
+            Functions =
+            [
+                PlatformCluster.Function<PulseFunction>("source", $"role=source,key={key}", new() { ["out"] = "crasher" }),
+                PlatformCluster.Function<CrashingFunction>("crasher", $"key={key}"),
+            ],
+        };
+
+        await platform.DomainGrain.DeployWorkflow("crash", spec);
+
+        await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":handled").Distinct().Count() == 2 && Observed.Of(key + ":handled").Count > 6));
+    }
+
+    [Fact]
+    public async Task A_call_to_a_function_that_never_replies_fails_at_its_deadline()
+    {
+        await using var platform = await PlatformCluster.StartAsync(nodes: 2);
+        var key = Guid.NewGuid().ToString("N");
+        var spec = new WorkflowSpec
+        {
+            Functions =
+            [
+                PlatformCluster.Function<CallerFunction>("caller", $"key={key}", new() { ["out"] = "silent" }),
+                PlatformCluster.Function<SilentFunction>("silent", "x=1"),
+            ],
+        };
+
+        await platform.DomainGrain.DeployWorkflow("deadline", spec);
+        await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":result").Count == 1));
+
+        var result = Observed.Of(key + ":result")[0];
+        Assert.StartsWith("Error:", result);
+        Assert.Contains("no answer within", result);
+    }
+
+    [Fact]
+    public async Task With_global_state_a_counter_keeps_its_value_when_its_node_dies()
+    {
+        await using var platform = await PlatformCluster.StartAsync(nodes: 3);
+        var key = Guid.NewGuid().ToString("N");
+        var home = platform.Nodes[0].Name;
+        var others = $"{platform.Nodes[1].Name},{platform.Nodes[2].Name}";
+        var spec = new WorkflowSpec
+        {
+            Functions =
+            [
+                PlatformCluster.Function<PulseFunction>("source", $"role=source,key={key}", new() { ["out"] = "counter" }, new() { ["node_id_match_any"] = home }),
+                PlatformCluster.Function<CounterFunction>("counter", $"key={key}", null, new() { ["node_id_match_any"] = others, ["state_policy"] = "global" }),
+            ],
+        };
+        await platform.DomainGrain.DeployWorkflow("state", spec);
+        await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":count").Count >= 10));
+        var counterNode = Observed.Of(key + ":node")[0];
+
+        await platform.Cluster.KillSiloAsync(platform.Nodes.Single(n => n.Name == counterNode));
+        var before = Observed.Of(key + ":count").Count;
+        await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":node").Skip(before).Any(n => n != counterNode)));
+
+        var counts = Observed.Of(key + ":count").Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList();
+        var nodes = Observed.Of(key + ":node");
+        var firstAfterMove = nodes.FindIndex(n => n != counterNode);
+        Assert.True(counts[firstAfterMove] > 10, $"the relocated counter restarted from {counts[firstAfterMove]}");
+    }
+}
