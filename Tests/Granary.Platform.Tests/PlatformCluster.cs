@@ -26,21 +26,30 @@ public sealed class PlatformCluster : IAsyncDisposable
 
     public static async Task<PlatformCluster> StartAsync(int nodes, PlacementStrategy strategy = PlacementStrategy.RoundRobin, int? seed = null)
     {
+        // Only the first silo is an orchestrator (ConfigureSilo runs for every silo, nodes included).
+        var orchestratorConfigured = false;
         var cluster = await TestCluster.StartAsync(new TestClusterOptions
         {
             InitialSilosCount = 1,
-            ConfigureSilo = s => s.AddGranaryOrchestrator(d =>
+            ConfigureSilo = s =>
             {
-                d.Strategy = strategy;
-                d.KeepAliveInterval = KeepAlive;
-                d.RandomSeed = seed;
-            }),
+                if (!orchestratorConfigured)
+                {
+                    orchestratorConfigured = true;
+                    s.AddGranaryOrchestrator(d =>
+                    {
+                        d.Strategy = strategy;
+                        d.KeepAliveInterval = KeepAlive;
+                        d.RandomSeed = seed;
+                    });
+                }
+            },
         });
         var list = new List<TestSilo>();
         for (var i = 0; i < nodes; i++)
         {
             var index = i;
-            list.Add(await cluster.StartSiloAsync(o => o.Roles.Remove("orchestrator"), s => s
+            list.Add(await cluster.StartSiloAsync(configureSilo: s => s
                 .AddGranaryNode(n =>
                 {
                     n.DomainId = Domain;

@@ -1,3 +1,4 @@
+using Granary.Grains.Controller;
 using Granary.Grains.Identity;
 using Granary.Grains.Workflows;
 using Granary.Placement;
@@ -26,4 +27,11 @@ public interface IDomainGrain : IGrainWithStringKey
     /// <summary>Nodes, instances and unplaced functions.</summary>
     [AlwaysInterleave]
     Task<DomainStatus> Inspect();
+
+    /// <summary>
+    /// A lightweight summary for the controller and tools: the union of the nodes' runtimes and resource classes, the
+    /// nodes themselves, and the workflows deployed here.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<DomainSummary> Describe();
 }

@@ -1,3 +1,4 @@
+using Granary.Grains.Controller;
 using Granary.Grains.Identity;
 using Granary.Grains.Nodes;
 using Granary.Grains.Placement;
@@ -13,7 +14,10 @@ namespace Granary.Grains.Domains;
 /// The orchestrator of one domain. Keeps registered nodes with their deadlines, places instances (deployment
 /// requirements, then the domain's strategy), keeps every instance's outputs patched, restarts crashed instances,
 /// relocates the instances of nodes that miss their deadline, and retries unplaceable ones every keep-alive interval.
-/// State lives in memory: after an orchestrator restart, nodes re-register within one refresh interval.
+/// State lives in memory: after an orchestrator restart, nodes re-register within one refresh interval. On each
+/// keep-alive the domain also registers with the cluster's controller (when there is one and the domain has nodes),
+/// reporting its capabilities and workflows; without a controller silo the registration fails soft and is retried at
+/// the next keep-alive.
 /// </summary>
 [GrainType("granary.domain")]
 [SiloRolePlacement("orchestrator")]
@@ -132,12 +136,76 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         Unplaced = _functions.Where(f => f.Value.UnplacedReason is not null).ToDictionary(f => f.Key, f => f.Value.UnplacedReason!),
     });
 
+    public Task<DomainSummary> Describe() => Task.FromResult(BuildSummary());
+
+    private DomainSummary BuildSummary()
+    {
+        var domainId = GetPrimaryKeyString();
+        var nodes = _nodes.Values.OrderBy(n => n.Order).Select(n => new NodeSummary
+        {
+            NodeId = n.Descriptor.NodeId,
+            Name = n.Descriptor.Name,
+            DomainId = domainId,
+            Runtimes = [.. n.Descriptor.Capabilities.Runtimes],
+            ResourceClasses = [.. n.Descriptor.ResourceProviders.Select(p => p.ClassType).Distinct(StringComparer.Ordinal)],
+            Labels = [.. n.Descriptor.Capabilities.Labels],
+            Deadline = n.Deadline,
+        }).ToList();
+        return new DomainSummary
+        {
+            DomainId = domainId,
+            Runtimes = [.. nodes.SelectMany(n => n.Runtimes).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            ResourceClasses = [.. nodes.SelectMany(n => n.ResourceClasses).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            Nodes = nodes,
+            Workflows = [.. _workflows.Keys.Order(StringComparer.Ordinal)],
+        };
+    }
+
+    /// <summary>
+    /// Registers with the controller without waiting for the answer: this turn, and the nodes' refreshes queued behind
+    /// it, must not wait for a controller that is activating or restarting. Fails soft (no controller silo, controller
+    /// restarting): the failure is logged at debug level and the next keep-alive tries again.
+    /// </summary>
+    private void RegisterWithController()
+    {
+        // A domain without nodes offers nothing: it lets its registration lapse, so the controller re-homes its workflows.
+        if (_nodes.Count == 0)
+        {
+            return;
+        }
+
+        var domainId = GetPrimaryKeyString();
+        try
+        {
+            Task call;
+            using (GrainCallOptions.WithTimeout(2 * _options.KeepAliveInterval))
+            {
+                call = GrainFactory.GetGrain<IControllerGrain>(IControllerGrain.Key)
+                    .RegisterDomain(new DomainRegistration { Summary = BuildSummary(), RefreshInterval = _options.KeepAliveInterval });
+            }
+
+            // The continuation only logs (no grain state), so it runs on the thread pool rather than in a turn.
+            _ = call.ContinueWith(
+                static (t, s) =>
+                {
+                    var (log, id) = ((ILogger, string))s!;
+                    LogControllerUnreachable(log, id, t.Exception!.GetBaseException().Message);
+                },
+                (logger, domainId), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+        catch (Exception ex)
+        {
+            LogControllerUnreachable(logger, domainId, ex.Message);
+        }
+    }
+
     private async Task KeepAliveAsync()
     {
         var now = time.GetUtcNow();
         var lost = _nodes.Where(n => n.Value.Deadline < now).Select(n => n.Key).ToList();
 
-        // A node that does not answer the keep-alive probe is lost at once, without waiting for its deadline.
+        // A node whose silo is gone (the runtime says so at once) is lost without waiting for its deadline. A slow
+        // answer is not a loss: a busy or just-activated node keeps its place until its deadline passes.
         var probes = _nodes.Keys.Except(lost).Select(async id =>
         {
             try
@@ -149,9 +217,13 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
 
                 return (Id: id, Alive: true);
             }
-            catch (Exception ex) when (ex is SiloUnavailableException or GrainCallTimeoutException)
+            catch (SiloUnavailableException)
             {
                 return (Id: id, Alive: false);
+            }
+            catch (GrainCallTimeoutException)
+            {
+                return (Id: id, Alive: true);
             }
         }).ToList();
         lost.AddRange((await Task.WhenAll(probes)).Where(p => !p.Alive).Select(p => p.Id));
@@ -167,6 +239,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         }
 
         await PlaceMissingAsync();
+        RegisterWithController();
     }
 
     /// <summary>Forgets the instances of <paramref name="nodes"/>, places replacements, and re-patches.</summary>
@@ -344,6 +417,9 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot place {Component}: {Reasons}")]
     private static partial void LogUnplaceable(ILogger logger, string component, string reasons);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Domain {Domain} could not register with the controller: {Reason}")]
+    private static partial void LogControllerUnreachable(ILogger logger, string domain, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not {What}: {Reason}")]
     private static partial void LogActionFailed(ILogger logger, string what, string reason);

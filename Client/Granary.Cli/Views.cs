@@ -1,0 +1,117 @@
+using System.Globalization;
+using Granary.Grains.Controller;
+using Spectre.Console;
+
+namespace Granary.Cli;
+
+/// <summary>Renders cluster answers as plain tables (no colours, so output reads the same in a pipe or a test).</summary>
+internal static class Views
+{
+    public static void Workflows(IAnsiConsole console, IReadOnlyList<WorkflowInfo> workflows)
+    {
+        if (workflows.Count == 0)
+        {
+            console.WriteLine("No workflows.");
+            return;
+        }
+
+        var table = NewTable("WORKFLOW", "STATE", "DOMAIN", "COMPONENTS", "STARTED (UTC)");
+        foreach (var w in workflows)
+        {
+            table.AddRow(Cell(w.WorkflowId), Cell(w.State.ToString()), Cell(w.DomainId ?? "-"), Cell(w.ComponentCount.ToString(CultureInfo.InvariantCulture)),
+                Cell(w.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)));
+        }
+
+        console.Write(table);
+    }
+
+    public static void Workflow(IAnsiConsole console, WorkflowDetails details)
+    {
+        var w = details.Workflow;
+        console.WriteLine($"Workflow {w.WorkflowId}: {w.State}, domain {w.DomainId ?? "-"}");
+        var table = NewTable("COMPONENT", "KIND", "DOMAIN", "LOGICAL ID", "INSTANCES (NODE/INSTANCE)", "STATUS");
+        foreach (var c in details.Components)
+        {
+            var status = c.Instances.Count > 0 ? "running" : c.UnplacedReason is { } why ? "unplaced: " + why : "not running";
+            table.AddRow(Cell(c.Name), Cell(c.Kind), Cell(c.DomainId ?? "-"), Cell(c.LogicalId?.ToString() ?? "-"),
+                Cell(c.Instances.Count == 0 ? "-" : string.Join(Environment.NewLine, c.Instances)), Cell(status));
+        }
+
+        console.Write(table);
+    }
+
+    public static void Domains(IAnsiConsole console, IReadOnlyList<DomainInfo> domains)
+    {
+        if (domains.Count == 0)
+        {
+            console.WriteLine("No domains are registered.");
+            return;
+        }
+
+        var table = NewTable("DOMAIN", "NODES", "RUNTIMES", "RESOURCE CLASSES", "WORKFLOWS");
+        foreach (var d in domains)
+        {
+            table.AddRow(Cell(d.DomainId), Cell(d.NodeCount.ToString(CultureInfo.InvariantCulture)), Cell(Join(d.Runtimes)), Cell(Join(d.ResourceClasses)),
+                Cell(d.WorkflowCount.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        console.Write(table);
+    }
+
+    public static void Domain(IAnsiConsole console, DomainSummary domain)
+    {
+        console.WriteLine($"Domain {domain.DomainId}: runtimes {Join(domain.Runtimes)}; resource classes {Join(domain.ResourceClasses)}; workflows {Join(domain.Workflows)}");
+        Nodes(console, domain.Nodes);
+    }
+
+    public static void Nodes(IAnsiConsole console, IReadOnlyList<NodeSummary> nodes)
+    {
+        if (nodes.Count == 0)
+        {
+            console.WriteLine("No nodes.");
+            return;
+        }
+
+        var table = NewTable("NODE", "NAME", "DOMAIN", "RUNTIMES", "RESOURCE CLASSES", "LABELS");
+        foreach (var n in nodes)
+        {
+            table.AddRow(Cell(n.NodeId.ToString("D")), Cell(n.Name.Length > 0 ? n.Name : "-"), Cell(n.DomainId), Cell(Join(n.Runtimes)), Cell(Join(n.ResourceClasses)), Cell(Join(n.Labels)));
+        }
+
+        console.Write(table);
+    }
+
+    public static void Node(IAnsiConsole console, NodeDetails details)
+    {
+        Nodes(console, [details.Node]);
+        if (details.Instances.Count == 0)
+        {
+            console.WriteLine("No instances.");
+            return;
+        }
+
+        var table = NewTable("INSTANCE", "WORKFLOW", "COMPONENT", "LOGICAL ID", "EVENTS");
+        foreach (var i in details.Instances)
+        {
+            table.AddRow(Cell(i.Id.ComponentId.ToString("D")), Cell(i.WorkflowId), Cell(i.Component), Cell(i.LogicalId.ToString()), Cell(i.Events.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        console.Write(table);
+    }
+
+    private static Table NewTable(params string[] headers)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var header in headers)
+        {
+            table.AddColumn(new TableColumn(header) { NoWrap = true });
+        }
+
+        return table;
+    }
+
+    // Text is never markup: ids and reasons may contain brackets.
+    private static Text Cell(string value) => new(value);
+
+    private static string Join(IEnumerable<string> values) => values.Any() ? string.Join(", ", values) : "-";
+}

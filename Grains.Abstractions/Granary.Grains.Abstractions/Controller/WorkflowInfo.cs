@@ -1,0 +1,23 @@
+namespace Granary.Grains.Controller;
+
+/// <summary>One line of the controller's workflow list.</summary>
+[GenerateSerializer]
+public sealed record WorkflowInfo
+{
+    [Id(0)]
+    public required string WorkflowId { get; init; }
+
+    /// <summary>The domain running it; null while it is an orphan.</summary>
+    [Id(1)]
+    public string? DomainId { get; init; }
+
+    [Id(2)]
+    public WorkflowState State { get; init; }
+
+    /// <summary>Functions plus resources.</summary>
+    [Id(3)]
+    public int ComponentCount { get; init; }
+
+    [Id(4)]
+    public DateTimeOffset StartedAt { get; init; }
+}

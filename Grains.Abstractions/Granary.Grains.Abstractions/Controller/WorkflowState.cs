@@ -1,0 +1,11 @@
+namespace Granary.Grains.Controller;
+
+/// <summary>Where a workflow stands with the controller.</summary>
+public enum WorkflowState
+{
+    /// <summary>Deployed on a domain.</summary>
+    Active = 0,
+
+    /// <summary>Its domain was lost; it is redeployed when a fitting domain registers.</summary>
+    Orphan = 1,
+}

@@ -1,0 +1,30 @@
+using Granary.Grains.Identity;
+using Granary.Grains.Workflows;
+
+namespace Granary.Grains.Controller;
+
+/// <summary>What the controller persists about one workflow: enough to redeploy it anywhere.</summary>
+[GenerateSerializer]
+public sealed class WorkflowRecord
+{
+    [Id(0)]
+    public string Id { get; set; } = string.Empty;
+
+    [Id(1)]
+    public WorkflowSpec Spec { get; set; } = new();
+
+    /// <summary>The domain it is deployed on; null while it is an orphan.</summary>
+    [Id(2)]
+    public string? DomainId { get; set; }
+
+    /// <summary>Component name to logical id in <see cref="DomainId"/>; empty while it is an orphan.</summary>
+    [Id(3)]
+    public Dictionary<string, LogicalFunctionId> Components { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(4)]
+    public DateTimeOffset StartedAt { get; set; }
+
+    /// <summary>When the last deployment on <see cref="DomainId"/> completed (controller clock).</summary>
+    [Id(5)]
+    public DateTimeOffset DeployedAt { get; set; }
+}

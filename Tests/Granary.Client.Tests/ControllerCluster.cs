@@ -1,0 +1,161 @@
+using Granary.Grains.Workflows;
+using Granary.Runtime.Hosting;
+using Granary.Runtime.Testing;
+
+namespace Granary.Client.Tests;
+
+/// <summary>
+/// A TestCluster with one controller+orchestrator silo and two node silos of one domain (each offering DOTNET and
+/// file-log), plus a <see cref="GranaryClient"/> over the test cluster's client.
+/// </summary>
+public sealed class ControllerCluster : IAsyncDisposable
+{
+    public const string Domain = "client-domain";
+
+    private readonly List<Granary.Runtime.Client.ClusterClient> _clients = [];
+
+    public static readonly TimeSpan KeepAlive = TimeSpan.FromMilliseconds(500);
+
+    private ControllerCluster(TestCluster cluster, TestSilo controller, List<TestSilo> nodes)
+    {
+        Cluster = cluster;
+        ControllerSilo = controller;
+        Nodes = nodes;
+        Client = GranaryClient.FromGrainFactory(cluster.Client);
+    }
+
+    public TestCluster Cluster { get; }
+
+    public TestSilo ControllerSilo { get; private set; }
+
+    public List<TestSilo> Nodes { get; }
+
+    public GranaryClient Client { get; private set; }
+
+    public string ClusterId { get; private init; } = string.Empty;
+
+    public static async Task<ControllerCluster> StartAsync(int nodes = 2)
+    {
+        // TestClusterOptions.ConfigureSilo applies to every silo: only the first (initial) silo gets the controller.
+        var initial = true;
+        var options = new TestClusterOptions { InitialSilosCount = 1 };
+        options.ConfigureSilo = s =>
+        {
+            if (initial)
+            {
+                initial = false;
+                ConfigureController(s);
+            }
+        };
+        var cluster = await TestCluster.StartAsync(options);
+        var list = new List<TestSilo>();
+        for (var i = 0; i < nodes; i++)
+        {
+            list.Add(await StartNodeAsync(cluster, Domain, $"node-{i}"));
+        }
+
+        var platform = new ControllerCluster(cluster, cluster.Silos[0], list) { ClusterId = options.ClusterId };
+        // A cold domain may drop its nodes once while its first keep-alive probes activate the node grains (the
+        // probes time out, the nodes re-register at once): wait until the registry has held still for a while.
+        await platform.WaitAsync(async () => (await platform.Client.Domains.ListAsync()).Any(d => d.DomainId == Domain && d.NodeCount == nodes));
+        var stableSince = Environment.TickCount64;
+        await platform.WaitAsync(async () =>
+        {
+            if (!(await platform.Client.Domains.ListAsync()).Any(d => d.DomainId == Domain && d.NodeCount == nodes))
+            {
+                stableSince = Environment.TickCount64;
+            }
+
+            return Environment.TickCount64 - stableSince > 4 * KeepAlive.TotalMilliseconds;
+        });
+        return platform;
+    }
+
+    /// <summary>Starts another node silo (DOTNET and file-log) registering with <paramref name="domain"/>.</summary>
+    public Task<TestSilo> StartNodeAsync(string domain, string name) => StartNodeAsync(Cluster, domain, name);
+
+    private static Task<TestSilo> StartNodeAsync(TestCluster cluster, string domain, string name) =>
+        cluster.StartSiloAsync(configureSilo: s => s
+            .AddGranaryNode(n =>
+            {
+                n.DomainId = domain;
+                n.Name = name;
+                n.RefreshInterval = KeepAlive;
+                n.Labels = [$"name={name}"];
+            })
+            .AddDotnetFunctions()
+            .AddFileLogResource());
+
+    private static void ConfigureController(SiloBuilder silo) => silo
+        .AddGranaryController(c =>
+        {
+            c.KeepAliveInterval = KeepAlive;
+            c.DomainGracePeriod = TimeSpan.FromSeconds(3);
+        })
+        .AddGranaryOrchestrator(d =>
+        {
+            d.Strategy = Grains.Platform.PlacementStrategy.RoundRobin;
+            d.KeepAliveInterval = KeepAlive;
+        });
+
+    /// <summary>Kills the controller silo abruptly and starts a new controller silo; the client reconnects to the survivors.</summary>
+    public async Task RestartControllerAsync()
+    {
+        await Cluster.KillSiloAsync(ControllerSilo);
+        ControllerSilo = await Cluster.StartSiloAsync(configureSilo: ConfigureController);
+        await Cluster.WaitForLivenessToStabilizeAsync();
+        var client = await Cluster.ConnectClientAsync();
+        _clients.Add(client);
+        Client = GranaryClient.FromGrainFactory(client);
+    }
+
+    /// <summary>Gateway arguments for the CLI: every running silo.</summary>
+    public string[] GatewayArgs() =>
+        [.. Cluster.Silos.SelectMany(s => new[] { "--gateway", s.Address.Endpoint!.ToString() }), "--cluster-id", ClusterId];
+
+    /// <summary>A DOTNET function whose code is this test assembly.</summary>
+    public static FunctionSpec Function<T>(string name, string initPayload, Dictionary<string, string>? outputs = null) =>
+        new(name, new FunctionClassSpecification(typeof(T).FullName!, FunctionType.Dotnet, "1.0", typeof(T).Assembly.Location))
+        {
+            OutputMapping = outputs ?? [],
+            Annotations = new Dictionary<string, string> { ["init-payload"] = initPayload },
+        };
+
+    /// <summary>Polls <paramref name="condition"/> every 50 ms; calls failing while the cluster settles count as "not yet".</summary>
+    public async Task WaitAsync(Func<Task<bool>> condition, int timeoutMs = 15_000)
+    {
+        var deadline = Environment.TickCount64 + timeoutMs;
+        Exception? last = null;
+        while (true)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is SiloUnavailableException or GrainCallTimeoutException)
+            {
+                last = ex;
+            }
+
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new TimeoutException("Condition not met in time." + (last is null ? string.Empty : " Last error: " + last.Message));
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            await client.DisposeAsync();
+        }
+
+        await Cluster.DisposeAsync();
+    }
+}
