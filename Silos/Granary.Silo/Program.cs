@@ -1,3 +1,4 @@
+using Granary.Grains.Controller;
 using Granary.Grains.Domains;
 using Granary.Grains.Nodes;
 using Granary.Runtime.Configuration;
@@ -18,15 +19,33 @@ if (!known.Contains(role, StringComparer.Ordinal))
     return 2;
 }
 
+var runsController = role is "inabox" or "controller";
 var runsOrchestrator = role is "inabox" or "orchestrator";
 var runsNode = role is "inabox" or "node";
 builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Granary:Node"));
 builder.Services.Configure<DomainOptions>(builder.Configuration.GetSection("Granary:Domain"));
 builder.Services.Configure<SampleWorkflowOptions>(builder.Configuration.GetSection("Granary:Sample"));
+// With Granary:Redis (a redis:// URL) silos of several processes form one cluster: membership, directory and grain
+// state live in Redis. Without it, everything stays in this process.
+var redis = builder.Configuration["Granary:Redis"];
 builder.UseGranary(silo =>
 {
-    silo.AddMemoryGrainStorage();
+    if (!string.IsNullOrEmpty(redis))
+    {
+        silo.UseRedisClustering(o => o.ConnectionString = redis);
+        silo.AddRedisGrainStorage(configure: o => o.ConnectionString = redis);
+    }
+    else
+    {
+        silo.AddMemoryGrainStorage();
+    }
+
     silo.AddMemoryStreams("events");
+    if (runsController)
+    {
+        silo.AddGranaryController();
+    }
+
     if (runsOrchestrator)
     {
         silo.AddGranaryOrchestrator();

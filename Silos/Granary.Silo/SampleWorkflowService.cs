@@ -1,6 +1,6 @@
 using Granary.Examples;
+using Granary.Grains.Controller;
 using Granary.Grains.Nodes;
-using Granary.Grains.Platform;
 using Granary.Grains.Workflows;
 using Granary.Runtime.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -14,7 +14,7 @@ namespace Granary.Silo;
 /// EDGELESS file_log tutorial) as an EDGELESS JSON file, then deploys it on the local domain. The log file then
 /// grows by one line per period.
 /// </summary>
-internal sealed partial class SampleWorkflowService(Granary.Runtime.Hosting.Silo silo, IOptions<SampleWorkflowOptions> options, IOptions<NodeOptions> node, ILogger<SampleWorkflowService> logger) : BackgroundService
+internal sealed partial class SampleWorkflowService(Granary.Runtime.Hosting.Silo silo, IOptions<SampleWorkflowOptions> options, ILogger<SampleWorkflowService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -56,12 +56,26 @@ internal sealed partial class SampleWorkflowService(Granary.Runtime.Hosting.Silo
             }
             """, stoppingToken);
 
+        // Through the controller, like `granary workflow start`: it admits the workflow once the local domain has
+        // registered (within one keep-alive interval of start).
         var spec = WorkflowSpecParser.ParseFile(specFile);
-        var domain = silo.GrainFactory.GetGrain<IDomainGrain>(node.Value.DomainId);
-        await domain.DeployWorkflow("sample", spec);
-        LogDeployed(logger, specFile, logFile);
+        var controller = silo.GrainFactory.GetGrain<IControllerGrain>(IControllerGrain.Key);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                var id = await controller.StartWorkflow(spec);
+                LogDeployed(logger, id, specFile, logFile);
+                return;
+            }
+            catch (WorkflowRejectedException) when (DateTime.UtcNow < deadline && !stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(250, stoppingToken);
+            }
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sample workflow {Spec} deployed: a line per second goes to {LogFile}")]
-    private static partial void LogDeployed(ILogger logger, string spec, string logFile);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sample workflow {Id} ({Spec}) started: a line per period goes to {LogFile}")]
+    private static partial void LogDeployed(ILogger logger, string id, string spec, string logFile);
 }
