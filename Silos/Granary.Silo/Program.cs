@@ -53,7 +53,7 @@ builder.UseGranary(silo =>
 
     if (runsNode)
     {
-        silo.AddGranaryNode().AddDotnetFunctions().AddFileLogResource();
+        silo.AddGranaryNode().AddDotnetFunctions().AddWasmFunctions().AddFileLogResource();
     }
 });
 builder.Services.AddOptions<SiloOptions>().Configure(o =>

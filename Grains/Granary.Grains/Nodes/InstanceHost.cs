@@ -228,10 +228,27 @@ internal sealed partial class InstanceHost : IFunctionContext
         return targets.Length == 1 ? targets[0] : targets[(int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)targets.Length)];
     }
 
+    /// <summary>Stops the mailbox at once (the instance crashed or its start failed) and releases the instance.</summary>
     public void Abort()
     {
         _stopping.Cancel();
         _mailbox.Writer.TryComplete();
+        if (_instance is { } instance)
+        {
+            _ = DisposeQuietlyAsync(instance);
+        }
+    }
+
+    private async Task DisposeQuietlyAsync(IFunctionInstance instance)
+    {
+        try
+        {
+            await instance.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogDisposeFailed(_node.Logger, Self, ex.Message);
+        }
     }
 
     private enum WorkKind
@@ -243,6 +260,9 @@ internal sealed partial class InstanceHost : IFunctionContext
     }
 
     private readonly record struct Work(WorkKind Kind, InstanceId Source, ReadOnlyMemory<byte> Payload, byte[]? State, TaskCompletionSource<CallResult>? Reply);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing crashed instance {Instance} failed: {Reason}")]
+    private static partial void LogDisposeFailed(ILogger logger, InstanceId instance, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Instance {Instance} of {Component} crashed")]
     private static partial void LogCrashed(ILogger logger, InstanceId instance, string component, Exception exception);

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Text;
+using Granary.Grains.Functions;
+using Granary.Grains.Identity;
+using Granary.Wasm;
+using Microsoft.Extensions.Logging;
+
+namespace Granary.Executors.Wasm;
+
+// The host functions of module "env". They run on the instance's thread while the guest is inside one of its
+// handlers, so they may read and write its memory and call its allocator.
+internal sealed partial class WasmFunctionInstance
+{
+    private WasmImports CreateImports() => new WasmImports()
+        .AddFunction(WasmAbi.ImportModule, WasmAbi.Cast, new Action<int, int, int, int>(CastImport))
+        .AddFunction(WasmAbi.ImportModule, WasmAbi.CastRaw, new Action<int, int, int, int>(CastRawImport))
+        .AddFunction(WasmAbi.ImportModule, WasmAbi.Call, new Func<int, int, int, int, int, int, int>(CallImport))
+        .AddFunction(WasmAbi.ImportModule, WasmAbi.CallRaw, new Func<int, int, int, int, int, int, int>(CallRawImport))
+        .AddFunction(WasmAbi.ImportModule, WasmAbi.TelemetryLog, new Action<int, int, int, int, int>(TelemetryLogImport))
+        .AddFunction(WasmAbi.ImportModule, WasmAbi.Self, new Action<int, int>(SelfImport))
+        .AddFunction(WasmAbi.ImportModule, WasmAbi.DelayedCast, new Action<long, int, int, int, int>(DelayedCastImport))
+        .AddFunction(WasmAbi.ImportModule, WasmAbi.Sync, new Action<int, int>(SyncImport));
+
+    private void CastImport(int targetPtr, int targetLen, int payloadPtr, int payloadLen) =>
+        _context.Cast(ReadString(targetPtr, targetLen), Guest(payloadPtr, payloadLen).ToArray());
+
+    private void CastRawImport(int nodePtr, int componentPtr, int payloadPtr, int payloadLen) =>
+        _context.CastRaw(ReadInstanceId(nodePtr, componentPtr), Guest(payloadPtr, payloadLen).ToArray());
+
+    private int CallImport(int targetPtr, int targetLen, int payloadPtr, int payloadLen, int outPtrPtr, int outLenPtr)
+    {
+        var target = ReadString(targetPtr, targetLen);
+        var payload = Guest(payloadPtr, payloadLen).ToArray();
+        return WaitForCall(target, token => _context.CallAsync(target, payload, token), outPtrPtr, outLenPtr);
+    }
+
+    private int CallRawImport(int nodePtr, int componentPtr, int payloadPtr, int payloadLen, int outPtrPtr, int outLenPtr)
+    {
+        var target = ReadInstanceId(nodePtr, componentPtr);
+        var payload = Guest(payloadPtr, payloadLen).ToArray();
+        return WaitForCall(target.ToString(), token => _context.CallRawAsync(target, payload, token), outPtrPtr, outLenPtr);
+    }
+
+    private void TelemetryLogImport(int level, int targetPtr, int targetLen, int messagePtr, int messageLen) =>
+        _context.TelemetryLog((TelemetryLevel)Math.Clamp(level, (int)TelemetryLevel.Error, (int)TelemetryLevel.Trace), ReadString(targetPtr, targetLen), ReadString(messagePtr, messageLen));
+
+    private void SelfImport(int nodePtr, int componentPtr)
+    {
+        var self = _context.Self;
+        InstanceId.WriteUuid(self.NodeId, Guest(nodePtr, InstanceId.UuidSize));
+        InstanceId.WriteUuid(self.ComponentId, Guest(componentPtr, InstanceId.UuidSize));
+    }
+
+    private void DelayedCastImport(long delayMs, int targetPtr, int targetLen, int payloadPtr, int payloadLen) =>
+        _context.DelayedCast(TimeSpan.FromMilliseconds(Math.Max(0, delayMs)), ReadString(targetPtr, targetLen), Guest(payloadPtr, payloadLen).ToArray());
+
+    private void SyncImport(int dataPtr, int dataLen)
+    {
+        var state = Guest(dataPtr, dataLen).ToArray();
+        var timeout = WaitBudget();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            // Blocking here is deliberate (the ABI is synchronous) and safe: this is the instance's own thread.
+            if (!_context.SyncAsync(state, cts.Token).Wait(timeout))
+            {
+                LogSyncFailed(_logger, _component, $"not saved within {timeout.TotalMilliseconds} ms");
+            }
+        }
+        catch (AggregateException ex)
+        {
+            LogSyncFailed(_logger, _component, ex.InnerException?.Message ?? ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Blocks the guest until the call answers, at most <see cref="WasmExecutorOptions.CallTimeout"/> and never past
+    /// the event's own time limit; then copies a reply into the guest (with its allocator) and writes its pointer and
+    /// length at the out slots. Returns the ABI code: 0 no reply, 1 reply, 2 error (timeouts included).
+    /// </summary>
+    private int WaitForCall(string target, Func<CancellationToken, Task<CallResult>> call, int outPtrPtr, int outLenPtr)
+    {
+        var timeout = WaitBudget();
+        CallResult result;
+        using (var cts = new CancellationTokenSource(timeout))
+        {
+            try
+            {
+                // Blocking is deliberate (call_asm is synchronous in the engine) and safe: this is the instance's
+                // own thread, not a grain's or the thread pool's, and the wait is bounded.
+                var pending = call(cts.Token);
+                if (!pending.Wait(timeout))
+                {
+                    LogCallFailed(_logger, _component, target, $"no answer within {timeout.TotalMilliseconds} ms");
+                    return (int)CallResultKind.Error;
+                }
+
+                result = pending.Result;
+            }
+            catch (AggregateException ex)
+            {
+                LogCallFailed(_logger, _component, target, ex.InnerException?.Message ?? ex.Message);
+                return (int)CallResultKind.Error;
+            }
+        }
+
+        if (result.Kind != CallResultKind.Reply)
+        {
+            return (int)result.Kind;
+        }
+
+        var ptr = CopyIn(result.Payload);
+        WriteInt32(outPtrPtr, ptr);
+        WriteInt32(outLenPtr, result.Payload.Length);
+        return (int)CallResultKind.Reply;
+    }
+
+    /// <summary>How long a host function may block now: the call timeout, cut to what is left of the event's time.</summary>
+    private TimeSpan WaitBudget()
+    {
+        if (_limits.MaxEventTime is not { } max)
+        {
+            return _callTimeout;
+        }
+
+        var left = max - Stopwatch.GetElapsedTime(_eventStarted);
+        return left < _callTimeout ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : _callTimeout;
+    }
+
+    private string ReadString(int ptr, int length) => Encoding.UTF8.GetString(Guest(ptr, length));
+
+    private InstanceId ReadInstanceId(int nodePtr, int componentPtr) =>
+        new(InstanceId.ReadUuid(Guest(nodePtr, InstanceId.UuidSize)), InstanceId.ReadUuid(Guest(componentPtr, InstanceId.UuidSize)));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WebAssembly function {Component}: call to {Target} failed: {Reason}")]
+    private static partial void LogCallFailed(ILogger logger, string component, string target, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WebAssembly function {Component}: sync failed: {Reason}")]
+    private static partial void LogSyncFailed(ILogger logger, string component, string reason);
+}

@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using System.Text;
+using Granary.Grains.Execution;
+using Granary.Grains.Functions;
+using Granary.Grains.Identity;
+using Granary.Wasm;
+using Microsoft.Extensions.Logging;
+
+namespace Granary.Executors.Wasm;
+
+/// <summary>
+/// One instance of a WebAssembly function: the guest's exports called in the EDGELESS host sequence. A module that
+/// imports a blocking host function (<c>call_asm</c>, <c>call_raw_asm</c>, <c>sync_asm</c>) runs on the instance's own
+/// thread (see <see cref="WasmEventThread"/>); any other runs inline on the node's mailbox loop, which saves two thread
+/// switches per event. Any trap or ABI violation ends the instance: the callback throws
+/// <see cref="WasmFunctionException"/>, the thread (if any) is released, and the node reports the crash.
+/// </summary>
+internal sealed partial class WasmFunctionInstance : IFunctionInstance
+{
+    private readonly string _component;
+    private readonly IFunctionContext _context;
+    private readonly WasmSandboxLimits _limits;
+    private readonly TimeSpan _callTimeout;
+    private readonly ILogger _logger;
+    private readonly WasmEventThread? _thread;
+    private readonly Action<WasmFunctionInstance> _onEnded;
+    private IWasmInstance _instance = null!;
+    private WasmMemory _memory = null!;
+    private Func<int, int> _alloc = null!;
+    private Action<int, int> _free = null!;
+    private Action _clear = null!;
+    private Action<int, int, int, int> _handleCast = null!;
+    private Func<int, int, int, int, int, int, int> _handleCall = null!;
+    private Action<int, int, int, int> _handleInit = null!;
+    private Action _handleStop = null!;
+    private long _eventStarted;
+    private int _ended;
+
+    private WasmFunctionInstance(string component, IFunctionContext context, WasmSandboxLimits limits, WasmExecutorOptions options, ILogger logger, Action<WasmFunctionInstance> onEnded, bool blocks)
+    {
+        _component = component;
+        _context = context;
+        _limits = limits;
+        _callTimeout = options.CallTimeout;
+        _logger = logger;
+        _onEnded = onEnded;
+        _thread = blocks ? new WasmEventThread($"wasm {component} {context.Self.ComponentId:N}", options.ThreadStackSize) : null;
+    }
+
+    /// <summary>Instantiates <paramref name="module"/> on a new instance thread, linking the host functions.</summary>
+    public static async Task<WasmFunctionInstance> StartAsync(
+        IWasmModule module, string component, IFunctionContext context, WasmSandboxLimits limits, WasmExecutorOptions options, ILogger logger, Action<WasmFunctionInstance> onEnded)
+    {
+        var blocks = module.Imports.Any(i => i.Module == WasmAbi.ImportModule && i.Name is WasmAbi.Call or WasmAbi.CallRaw or WasmAbi.Sync);
+        var self = new WasmFunctionInstance(component, context, limits, options, logger, onEnded, blocks);
+        try
+        {
+            await self.Run(() => self.Instantiate(module)).ConfigureAwait(false);
+            return self;
+        }
+        catch (Exception ex)
+        {
+            self.End();
+            throw ex is WasmFunctionException ? ex : new WasmFunctionException($"WebAssembly function {component} could not start: {ex.Message}", ex);
+        }
+    }
+
+    public Task InitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken) =>
+        RunEventAsync(WasmAbi.HandleInit, () =>
+        {
+            var payload = Encoding.UTF8.GetBytes(initPayload ?? string.Empty);
+            var saved = state ?? [];
+            var payloadPtr = payload.Length > 0 ? CopyIn(payload) : 0;
+            var statePtr = saved.Length > 0 ? CopyIn(saved) : 0;
+            _handleInit(payloadPtr, payload.Length, statePtr, saved.Length);
+            if (payload.Length > 0)
+            {
+                _free(payloadPtr, payload.Length);
+            }
+
+            if (saved.Length > 0)
+            {
+                _free(statePtr, saved.Length);
+            }
+
+            return true;
+        });
+
+    public Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
+        RunEventAsync(WasmAbi.HandleCast, () =>
+        {
+            _clear();
+            var component = CopyInUuid(source.ComponentId);
+            var node = CopyInUuid(source.NodeId);
+            var payload = CopyIn(message.Span);
+            _handleCast(node, component, payload, message.Length);
+            _free(component, InstanceId.UuidSize);
+            _free(node, InstanceId.UuidSize);
+            _free(payload, message.Length);
+            return true;
+        });
+
+    public Task<CallResult> CallAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
+        RunEventAsync(WasmAbi.HandleCall, () =>
+        {
+            _clear();
+            var component = CopyInUuid(source.ComponentId);
+            var node = CopyInUuid(source.NodeId);
+            var payload = CopyIn(message.Span);
+            var outPtr = CopyIn(stackalloc byte[4]);
+            var outLen = CopyIn(stackalloc byte[4]);
+            var code = _handleCall(node, component, payload, message.Length, outPtr, outLen);
+            CallResult result;
+            switch (code)
+            {
+                case 0:
+                    result = CallResult.NoReply;
+                    break;
+                case 1:
+                    var replyPtr = ReadInt32(outPtr);
+                    var replyLen = ReadInt32(outLen);
+                    result = CallResult.Reply(Guest(replyPtr, replyLen).ToArray());
+                    _free(replyPtr, replyLen);
+                    break;
+                default:
+                    result = CallResult.Error($"WebAssembly function {_component} answered the call with error code {code}");
+                    break;
+            }
+
+            _free(component, InstanceId.UuidSize);
+            _free(node, InstanceId.UuidSize);
+            _free(payload, message.Length);
+            _free(outPtr, 4);
+            _free(outLen, 4);
+            return result;
+        });
+
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        RunEventAsync(WasmAbi.HandleStop, () =>
+        {
+            _clear();
+            _handleStop();
+            return true;
+        });
+
+    public ValueTask DisposeAsync()
+    {
+        End();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Releases the instance's thread (after the event running now, if any).</summary>
+    public void End()
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            _thread?.Dispose();
+            _onEnded(this);
+        }
+    }
+
+    private bool Instantiate(IWasmModule module)
+    {
+        _instance = module.Instantiate(CreateImports(), _limits.ToEngineLimits());
+        _memory = _instance.Memory ?? throw new WasmFunctionException($"WebAssembly function {_component} has no memory.");
+        try
+        {
+            _alloc = _instance.GetFunction<Func<int, int>>(WasmAbi.MemAlloc);
+            _free = _instance.GetFunction<Action<int, int>>(WasmAbi.MemFree);
+            _clear = _instance.GetFunction<Action>(WasmAbi.MemClear);
+            _handleCast = _instance.GetFunction<Action<int, int, int, int>>(WasmAbi.HandleCast);
+            _handleCall = _instance.GetFunction<Func<int, int, int, int, int, int, int>>(WasmAbi.HandleCall);
+            _handleInit = _instance.GetFunction<Action<int, int, int, int>>(WasmAbi.HandleInit);
+            _handleStop = _instance.GetFunction<Action>(WasmAbi.HandleStop);
+        }
+        catch (Exception ex) when (ex is not WasmFunctionException)
+        {
+            throw new WasmFunctionException($"WebAssembly function {_component} exports an ABI function with the wrong signature: {ex.Message}", ex);
+        }
+
+        return true;
+    }
+
+    private Task<T> RunEventAsync<T>(string export, Func<T> handler)
+    {
+        if (Volatile.Read(ref _ended) != 0)
+        {
+            return Task.FromException<T>(new WasmFunctionException($"WebAssembly function {_component} has ended; {export} was not run."));
+        }
+
+        return Run(() =>
+        {
+            _eventStarted = Stopwatch.GetTimestamp();
+            if (_limits.FuelPerEvent is { } fuel && _instance.FuelRemaining < fuel)
+            {
+                _instance.AddFuel(fuel - _instance.FuelRemaining);
+            }
+
+            try
+            {
+                return handler();
+            }
+            catch (Exception ex)
+            {
+                // Whatever happened, the node now treats the instance as crashed: release its thread.
+                End();
+                throw Describe(export, ex);
+            }
+        });
+    }
+
+    private Task<T> Run<T>(Func<T> action)
+    {
+        if (_thread is not null)
+        {
+            return _thread.RunAsync(action);
+        }
+
+        try
+        {
+            return Task.FromResult(action());
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<T>(ex);
+        }
+    }
+
+    private WasmFunctionException Describe(string export, Exception ex)
+    {
+        if (ex is WasmFunctionException known)
+        {
+            return known;
+        }
+
+        var reason = ex is WasmTrapException trap
+            ? trap.Kind switch
+            {
+                WasmTrapKind.DeadlineExceeded => $"{trap.Message} (limit {_limits.MaxEventTime?.TotalMilliseconds} ms per event)",
+                WasmTrapKind.FuelExhausted => $"{trap.Message} (limit {_limits.FuelPerEvent} per event)",
+                WasmTrapKind.CallStackExhausted => $"{trap.Message} (limit {_limits.MaxCallDepth} nested calls)",
+                _ => trap.Message,
+            }
+            : $"{ex.GetType().Name}: {ex.Message}";
+        if (_memory is { } memory && memory.Pages >= memory.LimitPages)
+        {
+            reason += $"; its memory is at the limit of {memory.LimitPages} pages";
+        }
+
+        return new WasmFunctionException($"WebAssembly function {_component} failed in {export}: {reason}", ex);
+    }
+
+    private Span<byte> Guest(int ptr, int length) => _memory.Slice((uint)ptr, length);
+
+    private int ReadInt32(int ptr) => System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(Guest(ptr, 4));
+
+    private void WriteInt32(int ptr, int value) => System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(Guest(ptr, 4), value);
+
+    /// <summary>Allocates <paramref name="data"/>'s length in the guest with its allocator and copies the bytes there.</summary>
+    private int CopyIn(ReadOnlySpan<byte> data)
+    {
+        var ptr = _alloc(data.Length);
+        if (ptr == 0 && data.Length > 0)
+        {
+            throw new WasmFunctionException(
+                $"WebAssembly function {_component} could not allocate {data.Length} bytes (edgeless_mem_alloc returned 0; memory {_memory.Pages} of at most {_memory.LimitPages} pages)");
+        }
+
+        data.CopyTo(Guest(ptr, data.Length));
+        return ptr;
+    }
+
+    private int CopyInUuid(Guid uuid)
+    {
+        Span<byte> bytes = stackalloc byte[InstanceId.UuidSize];
+        InstanceId.WriteUuid(uuid, bytes);
+        return CopyIn(bytes);
+    }
+}

@@ -1,0 +1,165 @@
+using System.Text;
+using Granary.Executors.Wasm;
+using Granary.Grains.Functions;
+using Granary.Grains.Identity;
+
+namespace Granary.Executors.Tests;
+
+/// <summary>The host side of the EDGELESS ABI, checked with a probe module written against the raw ABI.</summary>
+public sealed class WasmAbiTests
+{
+    private static string Probe => WasmModules.TestModule("probe");
+
+    private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    [Fact]
+    public async Task A_cast_delivers_the_exact_payload_bytes_and_the_source_ids()
+    {
+        var context = new FakeFunctionContext();
+        var instance = await WasmTestHost.StartAsync(Probe, context);
+        var source = WasmTestHost.Source();
+        byte[] payload = [0, 1, 2, 0xFF, 0x80, 0, 42];
+
+        await instance.CastAsync(source, payload, CancellationToken.None);
+
+        var echo = Assert.Single(context.Casts);
+        Assert.Equal("echo", echo.Alias);
+        Assert.Equal(payload, echo.Payload);
+        var back = Assert.Single(context.RawCasts);
+        Assert.Equal(source, back.Target);
+        Assert.Equal(payload, back.Payload);
+    }
+
+    [Fact]
+    public async Task Init_receives_the_init_payload_and_the_saved_state()
+    {
+        var context = new FakeFunctionContext();
+        var instance = await WasmTestHost.StartAsync(Probe, context, initPayload: "message=hello world,period=5", state: Bytes("saved"));
+
+        var result = await instance.CallAsync(WasmTestHost.Source(), Bytes("init"), CancellationToken.None);
+
+        Assert.Equal("message=hello world,period=5|saved", result.Text);
+    }
+
+    [Fact]
+    public async Task Each_event_clears_guest_memory_first_and_frees_every_buffer_the_host_allocated()
+    {
+        var context = new FakeFunctionContext();
+        var instance = await WasmTestHost.StartAsync(Probe, context);
+        await instance.CastAsync(WasmTestHost.Source(), Bytes("x"), CancellationToken.None);
+
+        // The cast: one clear, three buffers allocated and freed. This call: one clear, five buffers (ids, payload, two out slots).
+        var first = await instance.CallAsync(WasmTestHost.Source(), Bytes("stats"), CancellationToken.None);
+        // The first call's five buffers and its reply were freed before this call's clear.
+        var second = await instance.CallAsync(WasmTestHost.Source(), Bytes("stats"), CancellationToken.None);
+
+        Assert.Equal("alloc=8 free=3 clear=2 unmatched=0", first.Text);
+        Assert.Equal("alloc=13 free=9 clear=3 unmatched=0", second.Text);
+    }
+
+    [Fact]
+    public async Task A_call_reply_is_copied_into_the_guest_with_its_allocator()
+    {
+        var context = new FakeFunctionContext { OnCall = (_, payload) => Task.FromResult(CallResult.Reply([.. Bytes("re:"), .. payload])) };
+        var instance = await WasmTestHost.StartAsync(Probe, context);
+
+        var result = await instance.CallAsync(WasmTestHost.Source(), Bytes("call:hello"), CancellationToken.None);
+
+        Assert.Equal(("peer", "hello"), (context.Calls.Single().Target, Encoding.UTF8.GetString(context.Calls.Single().Payload)));
+        Assert.Equal(CallResultKind.Reply, result.Kind);
+        Assert.Equal([1, 1, .. Bytes("re:hello")], result.Payload);
+    }
+
+    [Theory]
+    [InlineData(CallResultKind.NoReply, 0)]
+    [InlineData(CallResultKind.Error, 2)]
+    public async Task Call_asm_returns_the_abi_code_of_an_answer_without_reply(CallResultKind answer, byte code)
+    {
+        var context = new FakeFunctionContext { OnCall = (_, _) => Task.FromResult(new CallResult(answer, [])) };
+        var instance = await WasmTestHost.StartAsync(Probe, context);
+
+        var result = await instance.CallAsync(WasmTestHost.Source(), Bytes("call:x"), CancellationToken.None);
+
+        Assert.Equal([code, 0], result.Payload);
+    }
+
+    [Fact]
+    public async Task Call_asm_returns_an_error_when_the_answer_does_not_come_within_the_call_timeout()
+    {
+        var never = new TaskCompletionSource<CallResult>();
+        var context = new FakeFunctionContext { OnCall = (_, _) => never.Task };
+        var instance = await WasmTestHost.StartAsync(Probe, context, options: new WasmExecutorOptions { CallTimeout = TimeSpan.FromMilliseconds(200) });
+        var started = Environment.TickCount64;
+
+        var result = await instance.CallAsync(WasmTestHost.Source(), Bytes("call:x"), CancellationToken.None);
+
+        Assert.Equal([2, 0], result.Payload);
+        Assert.InRange(Environment.TickCount64 - started, 150, 5000);
+    }
+
+    [Fact]
+    public async Task Call_raw_asm_calls_the_instance_whose_ids_the_guest_passes()
+    {
+        var context = new FakeFunctionContext { OnCall = (target, _) => Task.FromResult(CallResult.Reply(target)) };
+        var instance = await WasmTestHost.StartAsync(Probe, context);
+        var source = WasmTestHost.Source();
+
+        var result = await instance.CallAsync(source, Bytes("raw:x"), CancellationToken.None);
+
+        Assert.Equal(source.ToString(), Encoding.UTF8.GetString(result.Payload.AsSpan(2)));
+    }
+
+    [Fact]
+    public async Task Slf_asm_writes_the_node_id_then_the_component_id_in_big_endian_order()
+    {
+        var context = new FakeFunctionContext();
+        var instance = await WasmTestHost.StartAsync(Probe, context);
+
+        var result = await instance.CallAsync(WasmTestHost.Source(), Bytes("self"), CancellationToken.None);
+
+        Assert.Equal(context.Self.ToBytes(), result.Payload);
+    }
+
+    [Fact]
+    public async Task Telemetry_delayed_cast_and_sync_reach_the_function_context()
+    {
+        var context = new FakeFunctionContext();
+        var instance = await WasmTestHost.StartAsync(Probe, context);
+
+        var result = await instance.CallAsync(WasmTestHost.Source(), Bytes("emit"), CancellationToken.None);
+
+        Assert.Equal(CallResultKind.NoReply, result.Kind);
+        Assert.Equal((TelemetryLevel.Info, "probe", "emitted"), Assert.Single(context.Telemetry));
+        var delayed = Assert.Single(context.DelayedCasts);
+        Assert.Equal((TimeSpan.FromMilliseconds(40), "later", "tick"), (delayed.Delay, delayed.Alias, Encoding.UTF8.GetString(delayed.Payload)));
+        Assert.Equal("state-1", Encoding.UTF8.GetString(Assert.Single(context.Syncs)));
+    }
+
+    [Fact]
+    public async Task A_handler_code_other_than_0_or_1_answers_the_call_with_an_error()
+    {
+        var instance = await WasmTestHost.StartAsync(Probe, new FakeFunctionContext());
+
+        var result = await instance.CallAsync(WasmTestHost.Source(), Bytes("unknown"), CancellationToken.None);
+
+        Assert.Equal(CallResultKind.Error, result.Kind);
+        Assert.Contains("error code 7", result.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ping_answers_with_the_reply_pong_gave_to_its_call()
+    {
+        var pongContext = new FakeFunctionContext();
+        var pong = await WasmTestHost.StartAsync(WasmModules.Example("pong"), pongContext);
+        var pingContext = new FakeFunctionContext();
+        pingContext.OnCall = (_, payload) => pong.CallAsync(pingContext.Self, payload, CancellationToken.None);
+        var ping = await WasmTestHost.StartAsync(WasmModules.Example("ping"), pingContext);
+
+        var reply = await ping.CallAsync(WasmTestHost.Source(), Bytes("hello"), CancellationToken.None);
+        var error = await ping.CallAsync(WasmTestHost.Source(), Bytes("error"), CancellationToken.None);
+
+        Assert.Equal("pong:hello", reply.Text);
+        Assert.Equal("pong", pingContext.Calls.First().Target);
+        Assert.Equal(CallResultKind.Error, error.Kind);
+    }
+}

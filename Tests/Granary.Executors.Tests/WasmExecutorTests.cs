@@ -1,0 +1,220 @@
+using System.Text;
+using Granary.Executors.Wasm;
+using Granary.Grains.Functions;
+using Granary.Wasm;
+
+namespace Granary.Executors.Tests;
+
+/// <summary>Loading, caching and sandboxing of WebAssembly functions by the executor.</summary>
+public sealed class WasmExecutorTests
+{
+    private static string Hostile => WasmModules.TestModule("hostile");
+
+    [Fact]
+    public async Task A_module_is_compiled_once_and_shared_by_all_instances_of_its_code()
+    {
+        var engine = new CountingEngine();
+        var executor = WasmTestHost.Executor(engine: engine);
+        var path = WasmModules.Example("counter");
+
+        var first = await executor.CreateAsync(WasmTestHost.Deployment(path), new FakeFunctionContext());
+        var second = await executor.CreateAsync(WasmTestHost.Deployment(path), new FakeFunctionContext());
+        await first.InitAsync(null, null, CancellationToken.None);
+        await second.InitAsync(null, null, CancellationToken.None);
+        await first.CastAsync(WasmTestHost.Source(), default, CancellationToken.None);
+
+        Assert.Equal(1, engine.Compilations);
+        Assert.Equal("1", (await first.CallAsync(WasmTestHost.Source(), default, CancellationToken.None)).Text);
+        Assert.Equal("0", (await second.CallAsync(WasmTestHost.Source(), default, CancellationToken.None)).Text);
+    }
+
+    [Fact]
+    public async Task A_rewritten_module_file_is_compiled_again()
+    {
+        var engine = new CountingEngine();
+        var executor = WasmTestHost.Executor(engine: engine);
+        var path = Path.Combine(Directory.CreateTempSubdirectory("granary-wasm-").FullName, "f.wasm");
+        File.Copy(WasmModules.Example("noop"), path);
+        await executor.CreateAsync(WasmTestHost.Deployment(path), new FakeFunctionContext());
+
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(1));
+        await executor.CreateAsync(WasmTestHost.Deployment(path), new FakeFunctionContext());
+
+        Assert.Equal(2, engine.Compilations);
+    }
+
+    [Fact]
+    public async Task A_missing_module_file_fails_naming_the_component()
+    {
+        var executor = WasmTestHost.Executor();
+
+        var error = await Assert.ThrowsAsync<FileNotFoundException>(() =>
+            executor.CreateAsync(WasmTestHost.Deployment("/nonexistent/f.wasm", name: "my-func"), new FakeFunctionContext()));
+
+        Assert.Contains("my-func", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_module_without_the_abi_exports_is_rejected_naming_what_is_missing()
+    {
+        var path = WasmModules.CompileSource("no_abi", "int run(void) { return 1; }", "run");
+        var executor = WasmTestHost.Executor();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => executor.CreateAsync(WasmTestHost.Deployment(path), new FakeFunctionContext()));
+
+        Assert.Contains("handle_cast_asm", error.Message, StringComparison.Ordinal);
+        Assert.Contains("edgeless_mem_alloc", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_malformed_limit_annotation_fails_naming_the_annotation()
+    {
+        var executor = WasmTestHost.Executor();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => executor.CreateAsync(
+            WasmTestHost.Deployment(WasmModules.Example("noop"), new() { [WasmAnnotations.MaxMemoryPages] = "lots" }), new FakeFunctionContext()));
+
+        Assert.Contains(WasmAnnotations.MaxMemoryPages, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_trap_makes_the_callback_throw_with_the_trap_message()
+    {
+        var instance = await WasmTestHost.StartAsync(Hostile, new FakeFunctionContext(), initPayload: "mode=trap");
+
+        var error = await Assert.ThrowsAsync<WasmFunctionException>(() => instance.CastAsync(WasmTestHost.Source(), default, CancellationToken.None));
+
+        Assert.Contains("handle_cast_asm: unreachable", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_endless_loop_is_stopped_by_the_time_limit_per_event()
+    {
+        var instance = await WasmTestHost.StartAsync(Hostile, new FakeFunctionContext(), new() { [WasmAnnotations.MaxEventMs] = "200" }, initPayload: "mode=spin");
+        var started = Environment.TickCount64;
+
+        var error = await Assert.ThrowsAsync<WasmFunctionException>(() => instance.CastAsync(WasmTestHost.Source(), default, CancellationToken.None));
+
+        Assert.Contains("deadline exceeded (limit 200 ms per event)", error.Message, StringComparison.Ordinal);
+        Assert.InRange(Environment.TickCount64 - started, 150, 5000);
+    }
+
+    [Fact]
+    public async Task An_endless_loop_is_stopped_by_the_fuel_limit_per_event()
+    {
+        var annotations = new Dictionary<string, string> { [WasmAnnotations.MaxEventMs] = "0", [WasmAnnotations.FuelPerEvent] = "1000000" };
+        var instance = await WasmTestHost.StartAsync(Hostile, new FakeFunctionContext(), annotations, initPayload: "mode=spin");
+
+        var error = await Assert.ThrowsAsync<WasmFunctionException>(() => instance.CastAsync(WasmTestHost.Source(), default, CancellationToken.None));
+
+        Assert.Contains("fuel exhausted", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fuel_is_refilled_before_each_event()
+    {
+        var annotations = new Dictionary<string, string> { [WasmAnnotations.FuelPerEvent] = "2000" };
+        var instance = await WasmTestHost.StartAsync(WasmModules.Example("counter"), new FakeFunctionContext(), annotations);
+
+        // Far more fuel in total than one event's allowance.
+        for (var i = 0; i < 500; i++)
+        {
+            await instance.CastAsync(WasmTestHost.Source(), default, CancellationToken.None);
+        }
+
+        Assert.Equal("500", (await instance.CallAsync(WasmTestHost.Source(), default, CancellationToken.None)).Text);
+    }
+
+    [Fact]
+    public async Task A_function_exhausting_its_memory_limit_is_stopped_with_a_message_naming_the_limit()
+    {
+        var instance = await WasmTestHost.StartAsync(Hostile, new FakeFunctionContext(), new() { [WasmAnnotations.MaxMemoryPages] = "8" }, initPayload: "mode=hog");
+
+        var error = await Assert.ThrowsAsync<WasmFunctionException>(() => instance.CastAsync(WasmTestHost.Source(), default, CancellationToken.None));
+
+        Assert.Contains("memory is at the limit of 8 pages", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Endless_recursion_traps_with_call_stack_exhausted()
+    {
+        var instance = await WasmTestHost.StartAsync(Hostile, new FakeFunctionContext(), initPayload: "mode=deep");
+
+        var error = await Assert.ThrowsAsync<WasmFunctionException>(() => instance.CastAsync(WasmTestHost.Source(), default, CancellationToken.None));
+
+        Assert.Contains("call stack exhausted", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_payload_larger_than_the_memory_limit_fails_the_event_instead_of_growing_past_it()
+    {
+        var instance = await WasmTestHost.StartAsync(WasmModules.Example("noop"), new FakeFunctionContext(), new() { [WasmAnnotations.MaxMemoryPages] = "4" });
+
+        var error = await Assert.ThrowsAsync<WasmFunctionException>(() => instance.CastAsync(WasmTestHost.Source(), new byte[1 << 20], CancellationToken.None));
+
+        Assert.Contains("could not allocate 1048576 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_one_instance_traps_another_instance_of_the_same_module_keeps_serving()
+    {
+        var executor = WasmTestHost.Executor();
+        var bad = await executor.CreateAsync(WasmTestHost.Deployment(Hostile), new FakeFunctionContext());
+        var good = await executor.CreateAsync(WasmTestHost.Deployment(Hostile), new FakeFunctionContext());
+        await bad.InitAsync("mode=trap", null, CancellationToken.None);
+        await good.InitAsync("mode=none", null, CancellationToken.None);
+
+        await Assert.ThrowsAsync<WasmFunctionException>(() => bad.CastAsync(WasmTestHost.Source(), default, CancellationToken.None));
+        await good.CastAsync(WasmTestHost.Source(), default, CancellationToken.None);
+
+        Assert.Equal("alive", (await good.CallAsync(WasmTestHost.Source(), Encoding.UTF8.GetBytes("?"), CancellationToken.None)).Text);
+    }
+
+    [Fact]
+    public async Task An_instance_that_trapped_refuses_further_events()
+    {
+        var instance = await WasmTestHost.StartAsync(Hostile, new FakeFunctionContext(), initPayload: "mode=trap");
+        await Assert.ThrowsAsync<WasmFunctionException>(() => instance.CastAsync(WasmTestHost.Source(), default, CancellationToken.None));
+
+        var error = await Assert.ThrowsAsync<WasmFunctionException>(() => instance.CallAsync(WasmTestHost.Source(), default, CancellationToken.None));
+
+        Assert.Contains("has ended", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stop_calls_the_guest_and_then_the_instance_can_be_disposed()
+    {
+        var instance = await WasmTestHost.StartAsync(WasmModules.Example("counter"), new FakeFunctionContext());
+
+        await instance.StopAsync(CancellationToken.None);
+        await instance.DisposeAsync();
+
+        await Assert.ThrowsAsync<WasmFunctionException>(() => instance.CastAsync(WasmTestHost.Source(), default, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Counter_init_restores_the_count_from_the_saved_state()
+    {
+        var context = new FakeFunctionContext();
+        var instance = await WasmTestHost.StartAsync(WasmModules.Example("counter"), context, state: Encoding.UTF8.GetBytes("41"));
+
+        await instance.CastAsync(WasmTestHost.Source(), default, CancellationToken.None);
+
+        Assert.Equal("42", Encoding.UTF8.GetString(context.Syncs.Last()));
+        Assert.Equal(CallResultKind.Reply, (await instance.CallAsync(WasmTestHost.Source(), default, CancellationToken.None)).Kind);
+    }
+
+    private sealed class CountingEngine : IWasmEngine
+    {
+        private readonly WasmEngine _inner = new();
+        private int _compilations;
+
+        public int Compilations => Volatile.Read(ref _compilations);
+
+        public IWasmModule Compile(ReadOnlyMemory<byte> wasm)
+        {
+            Interlocked.Increment(ref _compilations);
+            return _inner.Compile(wasm);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Granary.Executors.Dotnet;
+using Granary.Executors.Wasm;
+using Granary.Grains.Execution;
+using Granary.Grains.Functions;
+using Granary.Grains.Identity;
+using Granary.Grains.Platform;
+using Granary.Grains.Workflows;
+using Granary.Runtime.Hosting;
+using Granary.Runtime.Testing;
+using Granary.Wasm;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Granary.Benchmarks.Suites;
+
+/// <summary>
+/// The <c>executors</c> suite: the WebAssembly executor against the .NET executor, measured side by side in one run.
+/// <c>wasm_instance_start_us</c>: create and initialise an instance of the noop example (module already compiled) on
+/// the executor; baseline <c>dotnet_instance_start_us</c>, the same for a no-op .NET function.
+/// <c>wasm_cast_us</c>: one cast between instances on the same node, in a three-function ring of vector_mul
+/// (input_size=1) running on a one-node TestCluster, measured as elapsed time over events handled; baseline
+/// <c>dotnet_cast_us</c>, the same ring of a .NET relay function. Needs clang-14 (the examples are built by
+/// examples/functions/build.sh).
+/// </summary>
+public sealed class ExecutorsSuite : IBenchmarkSuite
+{
+    /// <inheritdoc />
+    public string Name => "executors";
+
+    /// <inheritdoc />
+    public async Task RunAsync(string[] args, BenchReport report, CancellationToken cancellationToken)
+    {
+        var examples = BuildExamples();
+        var noop = Path.Combine(examples, "noop", "noop.wasm");
+        var vectorMul = Path.Combine(examples, "vector_mul", "vector_mul.wasm");
+
+        var wasmStart = await MeasureStartAsync(Executor(), Deployment(noop, FunctionType.RustWasm, "noop"), cancellationToken);
+        var dotnetStart = await MeasureStartAsync(
+            new DotnetFunctionExecutor(), Deployment(typeof(RelayFunction).Assembly.Location, FunctionType.Dotnet, typeof(RelayFunction).FullName!), cancellationToken);
+        report.Lower("dotnet_instance_start_us", dotnetStart, "us");
+        report.Lower("wasm_instance_start_us", wasmStart, "us", dotnetStart);
+
+        // ConfigureSilo runs for every silo: only the first is the orchestrator, the node silo is only a node.
+        var orchestrator = true;
+        var cluster = await TestCluster.StartAsync(new TestClusterOptions
+        {
+            InitialSilosCount = 1,
+            ConfigureSilo = s =>
+            {
+                if (orchestrator)
+                {
+                    orchestrator = false;
+                    s.AddGranaryOrchestrator();
+                }
+            },
+        });
+        try
+        {
+            var node = await cluster.StartSiloAsync(configureSilo: s => s.AddGranaryNode(n => n.DomainId = "bench").AddWasmFunctions().AddDotnetFunctions());
+            var domain = cluster.Client.GetGrain<IDomainGrain>("bench");
+            while ((await domain.Inspect()).Nodes.Count == 0)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+
+            var nodeGrain = cluster.Client.GetGrain<INodeGrain>(node.Name);
+            var dotnetCast = await MeasureRingAsync(domain, nodeGrain, "dotnet-ring", Ring(name => DotnetRelay(name)), report, cancellationToken);
+            var wasmCast = await MeasureRingAsync(domain, nodeGrain, "wasm-ring", Ring(name => WasmRelay(name, vectorMul)), report, cancellationToken);
+            report.Lower("dotnet_cast_us", dotnetCast, "us");
+            report.Lower("wasm_cast_us", wasmCast, "us", dotnetCast);
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    private static WasmFunctionExecutor Executor() =>
+        new(new WasmEngine(), Options.Create(new WasmExecutorOptions()), NullLogger<WasmFunctionExecutor>.Instance);
+
+    private static ComponentDeployment Deployment(string code, FunctionType type, string id) => new()
+    {
+        WorkflowId = "bench",
+        LogicalId = LogicalFunctionId.New(),
+        Function = new FunctionSpec(id, new FunctionClassSpecification(id, type, "1", code)),
+    };
+
+    private static async Task<double> MeasureStartAsync(IFunctionExecutor executor, ComponentDeployment deployment, CancellationToken ct)
+    {
+        const int perRound = 200;
+        var samples = new List<double>();
+        for (var round = 0; round < 7; round++)
+        {
+            var instances = new List<IFunctionInstance>(perRound);
+            var sw = Stopwatch.StartNew();
+            for (var i = 0; i < perRound; i++)
+            {
+                var instance = await executor.CreateAsync(deployment, new NullContext(), ct);
+                await instance.InitAsync(null, null, ct);
+                instances.Add(instance);
+            }
+
+            samples.Add(sw.Elapsed.TotalMicroseconds / perRound);
+            foreach (var instance in instances)
+            {
+                await instance.DisposeAsync();
+            }
+        }
+
+        return Stats.Median(samples.Skip(2).ToList());
+    }
+
+    private static WorkflowSpec Ring(Func<string, FunctionSpec> relay)
+    {
+        FunctionSpec Wire(string name, string next, bool client)
+        {
+            var spec = relay(name);
+            var annotations = new Dictionary<string, string>(spec.Annotations);
+            if (client)
+            {
+                annotations["init-payload"] = annotations["init-payload"].Replace("is_client=false", "is_client=true", StringComparison.Ordinal);
+            }
+
+            return spec with { OutputMapping = new Dictionary<string, string> { ["out"] = next }, Annotations = annotations };
+        }
+
+        return new WorkflowSpec { Functions = [Wire("client", "f1", client: true), Wire("f1", "f2", client: false), Wire("f2", "client", client: false)] };
+    }
+
+    private static FunctionSpec DotnetRelay(string name) =>
+        new(name, new FunctionClassSpecification(typeof(RelayFunction).FullName!, FunctionType.Dotnet, "1", typeof(RelayFunction).Assembly.Location))
+        {
+            Annotations = new Dictionary<string, string> { ["init-payload"] = "is_client=false" },
+        };
+
+    private static FunctionSpec WasmRelay(string name, string wasm) =>
+        new(name, new FunctionClassSpecification("vector_mul", FunctionType.RustWasm, "1", wasm))
+        {
+            Annotations = new Dictionary<string, string> { ["init-payload"] = "seed=42,is_client=false,input_size=1" },
+        };
+
+    /// <summary>Runs the ring for a warm-up second, then measures wall time over the events its instances handled.</summary>
+    private static async Task<double> MeasureRingAsync(IDomainGrain domain, INodeGrain node, string workflow, WorkflowSpec spec, BenchReport report, CancellationToken ct)
+    {
+        await domain.DeployWorkflow(workflow, spec);
+        try
+        {
+            await Task.Delay(1000, ct);
+            var samples = new List<double>();
+            for (var round = 0; round < 5; round++)
+            {
+                var before = await EventsAsync(node, workflow);
+                var sw = Stopwatch.StartNew();
+                await Task.Delay(600, ct);
+                var after = await EventsAsync(node, workflow);
+                var elapsed = sw.Elapsed.TotalMicroseconds;
+                if (after <= before)
+                {
+                    throw new InvalidOperationException($"{workflow}: no events handled in {elapsed / 1000:0} ms");
+                }
+
+                samples.Add(elapsed / (after - before));
+            }
+
+            var median = Stats.Median(samples);
+            report.Note($"{workflow}: {median:0.##} us per cast ({samples.Count} windows)");
+            return median;
+        }
+        finally
+        {
+            await domain.StopWorkflow(workflow);
+        }
+    }
+
+    private static async Task<long> EventsAsync(INodeGrain node, string workflow) =>
+        (await node.Instances()).Where(i => i.WorkflowId == workflow).Sum(i => i.Events);
+
+    private static string BuildExamples([CallerFilePath] string sourceFile = "")
+    {
+        string? root = null;
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null && root is null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "examples", "functions", "build.sh")))
+                {
+                    root = dir.FullName;
+                }
+            }
+        }
+
+        root ??= Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile)!, "..", "..", ".."));
+        var script = Path.Combine(root, "examples", "functions", "build.sh");
+        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(script);
+        psi.ArgumentList.Add("noop");
+        psi.ArgumentList.Add("vector_mul");
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start bash");
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? Path.GetDirectoryName(script)! : throw new InvalidOperationException($"{script} failed: {stderr}");
+    }
+
+    /// <summary>The .NET side of the cast ring: the client (is_client=true) starts the token; every member passes it on.</summary>
+    public sealed class RelayFunction : GranaryFunction
+    {
+        /// <inheritdoc />
+        protected override Task OnInitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken)
+        {
+            if (InitPayload.Parse(initPayload).GetValueOrDefault("is_client") == "true")
+            {
+                Context.Cast("out", new byte[4]);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        /// <inheritdoc />
+        public override Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+        {
+            Context.Cast("out", message);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class NullContext : IFunctionContext
+    {
+        public InstanceId Self { get; } = InstanceId.NewOn(Guid.NewGuid());
+
+        public void Cast(string alias, ReadOnlyMemory<byte> message)
+        {
+        }
+
+        public void CastRaw(InstanceId target, ReadOnlyMemory<byte> message)
+        {
+        }
+
+        public Task<CallResult> CallAsync(string alias, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default) => Task.FromResult(CallResult.NoReply);
+
+        public Task<CallResult> CallRawAsync(InstanceId target, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default) => Task.FromResult(CallResult.NoReply);
+
+        public void DelayedCast(TimeSpan delay, string alias, ReadOnlyMemory<byte> message)
+        {
+        }
+
+        public void TelemetryLog(TelemetryLevel level, string target, string message)
+        {
+        }
+
+        public Task SyncAsync(ReadOnlyMemory<byte> state, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    }
+}
