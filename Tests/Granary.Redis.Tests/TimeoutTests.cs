@@ -7,11 +7,11 @@ public sealed class TimeoutTests(RedisServerFixture fixture) : IClassFixture<Red
     [Fact]
     public async Task A_late_reply_to_a_timed_out_command_is_discarded_and_later_commands_get_their_own_replies()
     {
-        await using var connection = await fixture.Server.ConnectAsync(o => o.CommandTimeout = TimeSpan.FromMilliseconds(1000));
+        await using var connection = await fixture.Server.ConnectAsync(o => o.CommandTimeout = TimeSpan.FromMilliseconds(2000));
         var db = connection.GetDatabase();
         await db.StringSetAsync("timeout:k", "mine");
 
-        var ex = await Assert.ThrowsAsync<RedisTimeoutException>(async () => await db.ExecuteAsync("DEBUG", ["SLEEP", "1.3"]));
+        var ex = await Assert.ThrowsAsync<RedisTimeoutException>(async () => await db.ExecuteAsync("DEBUG", ["SLEEP", "2.3"]));
         Assert.Equal("DEBUG", ex.Command);
         Assert.Contains("DEBUG", ex.Message, StringComparison.Ordinal);
 
