@@ -28,6 +28,7 @@ internal sealed partial class SiloRuntime : IFrameHandler, IAsyncDisposable
     private readonly ConcurrentDictionary<long, TaskCompletionSource<bool>> _pings = new();
     private readonly ConcurrentDictionary<GrainId, Task> _slowRoutes = new();
     private readonly Lock _slowRoutesLock = new();
+    private readonly Dictionary<SiloAddress, List<OutstandingCall>> _connecting = [];
     private readonly IGrainDirectory _directory;
     private readonly GrainTypeManager _grainTypes;
     private readonly Dictionary<int, string> _manifest;
@@ -293,6 +294,8 @@ internal sealed partial class SiloRuntime : IFrameHandler, IAsyncDisposable
             }
             else
             {
+                // Remember the choice so that calls queued behind this one follow it; a "not here" answer clears it.
+                DirectoryCache[call.Target] = new GrainAddress(call.Target, target, Guid.Empty);
                 SendRemote(call, target);
             }
         }
@@ -318,26 +321,81 @@ internal sealed partial class SiloRuntime : IFrameHandler, IAsyncDisposable
 
     private void SendRemote(OutstandingCall call, SiloAddress silo)
     {
-        var pending = Connections.GetAsync(silo, _stopping.Token);
-        if (pending.IsCompletedSuccessfully)
+        lock (_connecting)
         {
-            SendOn(call, pending.Result);
-            return;
-        }
+            // While a connection to the silo is being set up, calls queue behind the first one and keep their order.
+            if (_connecting.TryGetValue(silo, out var queued))
+            {
+                queued.Add(call);
+                return;
+            }
 
-        _ = SendRemoteSlowAsync(call, silo, pending);
+            var pending = Connections.GetAsync(silo, _stopping.Token);
+            if (pending.IsCompletedSuccessfully)
+            {
+                SendOn(call, pending.Result);
+                return;
+            }
+
+            _connecting[silo] = [call];
+            _ = SendWhenConnectedAsync(silo, pending);
+        }
     }
 
-    private async Task SendRemoteSlowAsync(OutstandingCall call, SiloAddress silo, ValueTask<Connection> pending)
+    private async Task SendWhenConnectedAsync(SiloAddress silo, ValueTask<Connection> pending)
     {
+        Connection? connection = null;
+        Exception? failure = null;
         try
         {
-            SendOn(call, await pending);
+            connection = await pending;
         }
         catch (Exception ex)
         {
-            DirectoryCache.TryRemove(call.Target, out _);
-            Fail(call, ex is SiloUnavailableException ? ex : new SiloUnavailableException($"Cannot reach silo {silo} for {call}: {ex.Message}", ex));
+            failure = ex;
+        }
+
+        List<OutstandingCall> calls;
+        lock (_connecting)
+        {
+            _connecting.Remove(silo, out var queued);
+            calls = queued ?? [];
+            foreach (var call in calls)
+            {
+                if (connection is not null)
+                {
+                    SendOn(call, connection);
+                }
+            }
+        }
+
+        if (failure is not null)
+        {
+            // A silo that cannot be reached may have just died: if a fresh read of the membership table says so, the
+            // calls go to the grain's new home instead of failing.
+            var dead = false;
+            try
+            {
+                await Membership.RefreshAsync(_stopping.Token);
+                dead = Membership.IsDead(silo);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogRefreshFailed(Logger, ex.Message);
+            }
+
+            foreach (var call in calls)
+            {
+                DirectoryCache.TryRemove(call.Target, out _);
+                if (dead)
+                {
+                    Reroute(call, null, $"silo {silo} is dead");
+                }
+                else
+                {
+                    Fail(call, failure is SiloUnavailableException ? failure : new SiloUnavailableException($"Cannot reach silo {silo} for {call}: {failure.Message}", failure));
+                }
+            }
         }
     }
 
@@ -787,6 +845,9 @@ internal sealed partial class SiloRuntime : IFrameHandler, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Probe of {Silo} failed: {Reason}")]
     private static partial void LogProbeFailed(ILogger logger, SiloAddress silo, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the membership table failed: {Reason}")]
+    private static partial void LogRefreshFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silo {Address} started")]
     private static partial void LogStarted(ILogger logger, SiloAddress address);
