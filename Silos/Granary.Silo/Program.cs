@@ -28,6 +28,9 @@ builder.Services.Configure<SampleWorkflowOptions>(builder.Configuration.GetSecti
 // With Granary:Redis (a redis:// URL) silos of several processes form one cluster: membership, directory and grain
 // state live in Redis. Without it, everything stays in this process.
 var redis = builder.Configuration["Granary:Redis"];
+// With Granary:Proxy:Url (a redis:// URL) the orchestrator also hosts a node with no function runtime whose only
+// resource is the metrics-collector, writing application metrics to that Redis.
+var proxyUrl = builder.Configuration["Granary:Proxy:Url"];
 builder.UseGranary(silo =>
 {
     if (!string.IsNullOrEmpty(redis))
@@ -54,6 +57,23 @@ builder.UseGranary(silo =>
     if (runsNode)
     {
         silo.AddGranaryNode().AddDotnetFunctions().AddWasmFunctions().AddFileLogResource();
+    }
+
+    if (runsNode)
+    {
+        silo.AddRedisResource();
+    }
+
+    if (runsOrchestrator && !string.IsNullOrEmpty(proxyUrl))
+    {
+        if (runsNode)
+        {
+            silo.AddMetricsCollectorResource(o => o.Url = proxyUrl);
+        }
+        else
+        {
+            silo.AddMetricsCollectorNode(proxyUrl);
+        }
     }
 });
 builder.Services.AddOptions<SiloOptions>().Configure(o =>

@@ -1,0 +1,84 @@
+using Granary.Grains.Execution;
+using Granary.Grains.Functions;
+using Granary.Grains.Identity;
+using Granary.Grains.Platform;
+using Granary.Redis;
+using Microsoft.Extensions.Logging;
+
+namespace Granary.Executors.Resources;
+
+/// <summary>
+/// The <c>redis</c> resource: each received value (cast or call payload, bytes as they are) is written to the Redis key
+/// <c>key</c> of the server at <c>url</c> (<c>redis://host:port[/db]</c>) with SET, so the key always holds the latest
+/// value. Writes go through Granary's RESP client off the instance's event loop: while Redis is unreachable the
+/// instance keeps accepting events, logs one warning, and writes the newest value as soon as Redis answers again
+/// (older values received meanwhile are superseded, as SET would overwrite them anyway). Calls are answered with no
+/// reply once the value is queued.
+/// </summary>
+public sealed class RedisResourceExecutor(ILoggerFactory loggers) : IFunctionExecutor
+{
+    public string Kind => "redis";
+
+    public bool IsResource => true;
+
+    public Task<IFunctionInstance> CreateAsync(ComponentDeployment deployment, IFunctionContext context, CancellationToken cancellationToken = default)
+    {
+        var config = deployment.Resource?.Configurations ?? throw new ArgumentException($"{deployment.Name} is not a resource.", nameof(deployment));
+        if (!config.TryGetValue("url", out var url) || string.IsNullOrWhiteSpace(url))
+        {
+            throw new InvalidOperationException($"Resource {deployment.Name} (redis) needs the configuration 'url' (redis://host:port).");
+        }
+
+        if (!config.TryGetValue("key", out var key) || string.IsNullOrEmpty(key))
+        {
+            throw new InvalidOperationException($"Resource {deployment.Name} (redis) needs the configuration 'key'.");
+        }
+
+        try
+        {
+            _ = RedisOptions.Parse(url);
+        }
+        catch (Exception ex) when (ex is FormatException or NotSupportedException or ArgumentException)
+        {
+            throw new InvalidOperationException($"Resource {deployment.Name} (redis): configuration 'url' is not usable: {ex.Message}", ex);
+        }
+
+        return Task.FromResult<IFunctionInstance>(new Instance(deployment.Name, url, key, loggers));
+    }
+
+    private sealed class Instance(string name, string url, string key, ILoggerFactory loggers) : IFunctionInstance
+    {
+        private RedisWriter? _writer;
+
+        public Task InitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken)
+        {
+            _writer = new RedisWriter(url, $"Resource {name} (redis)", latestOnly: true, capacity: 1, loggers);
+            return Task.CompletedTask;
+        }
+
+        public Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+        {
+            var value = message.ToArray();
+            _writer!.Post((db, token) => db.StringSetAsync(key, value, cancellationToken: token).AsTask());
+            return Task.CompletedTask;
+        }
+
+        public async Task<CallResult> CallAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+        {
+            await CastAsync(source, message, cancellationToken).ConfigureAwait(false);
+            return CallResult.NoReply;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) =>
+            _writer is { } writer ? writer.StopAsync(TimeSpan.FromSeconds(2)) : Task.CompletedTask;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_writer is { } writer)
+            {
+                _writer = null;
+                await writer.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}
