@@ -20,6 +20,9 @@ public static class GranaryCli
     /// <summary>The environment variable holding the cluster id when no --cluster-id is given.</summary>
     public const string ClusterIdVariable = "GRANARY_CLUSTER_ID";
 
+    /// <summary>The environment variable holding the proxy Redis URL of <c>granary proxy</c> when no --redis is given.</summary>
+    public const string ProxyUrlVariable = "GRANARY_PROXY_URL";
+
     /// <summary>
     /// Runs <c>granary</c> with <paramref name="args"/>: results go to <paramref name="output"/>, problems to
     /// <paramref name="error"/>. Returns <see cref="ExitCodes.Success"/>, <see cref="ExitCodes.BadInput"/> for a bad
@@ -70,6 +73,7 @@ public static class GranaryCli
         root.Subcommands.Add(DomainCommand(context));
         root.Subcommands.Add(NodeCommand(context));
         root.Subcommands.Add(FunctionCommand(context));
+        root.Subcommands.Add(ProxyCommands.Build(context));
         return root;
     }
 

@@ -99,7 +99,7 @@ internal static class Views
         console.Write(table);
     }
 
-    private static Table NewTable(params string[] headers)
+    internal static Table NewTable(params string[] headers)
     {
         var table = new Table().Border(TableBorder.Simple);
         foreach (var header in headers)
@@ -111,7 +111,7 @@ internal static class Views
     }
 
     // Text is never markup: ids and reasons may contain brackets.
-    private static Text Cell(string value) => new(value);
+    internal static Text Cell(string value) => new(value);
 
-    private static string Join(IEnumerable<string> values) => values.Any() ? string.Join(", ", values) : "-";
+    internal static string Join(IEnumerable<string> values) => values.Any() ? string.Join(", ", values) : "-";
 }
