@@ -28,9 +28,6 @@ builder.Services.Configure<SampleWorkflowOptions>(builder.Configuration.GetSecti
 // With Granary:Redis (a redis:// URL) silos of several processes form one cluster: membership, directory and grain
 // state live in Redis. Without it, everything stays in this process.
 var redis = builder.Configuration["Granary:Redis"];
-// With Granary:Proxy:Url (a redis:// URL) the orchestrator also hosts a node with no function runtime whose only
-// resource is the metrics-collector, writing application metrics to that Redis.
-var proxyUrl = builder.Configuration["Granary:Proxy:Url"];
 builder.UseGranary(silo =>
 {
     if (!string.IsNullOrEmpty(redis))
@@ -64,7 +61,9 @@ builder.UseGranary(silo =>
         silo.AddRedisResource();
     }
 
-    if (runsOrchestrator && !string.IsNullOrEmpty(proxyUrl))
+    // With Granary:Proxy:Url (a redis:// URL) the orchestrator also hosts a node with no function runtime whose only
+    // resource is the metrics-collector, writing application metrics to that Redis (as the seed's orchestrator does).
+    if (runsOrchestrator && builder.Configuration["Granary:Proxy:Url"] is { Length: > 0 } proxyUrl)
     {
         if (runsNode)
         {

@@ -73,14 +73,10 @@ public sealed partial class MetricsCollectorExecutor(IOptions<MetricsCollectorOp
         private readonly Dictionary<string, long> _workflowBegins = new(StringComparer.Ordinal);
         private readonly Dictionary<LogicalFunctionId, double> _functionAverages = [];
         private double? _workflowAverage;
+        private readonly RedisWriter _writer = new(url, $"Resource {name} (metrics-collector)", latestOnly: false, settings.MaxQueuedWrites, loggers);
         private bool _warnedFull;
-        private RedisWriter? _writer;
 
-        public Task InitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken)
-        {
-            _writer = new RedisWriter(url, $"Resource {name} (metrics-collector)", latestOnly: false, settings.MaxQueuedWrites, loggers);
-            return Task.CompletedTask;
-        }
+        public Task InitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public async Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
         {
@@ -140,17 +136,9 @@ public sealed partial class MetricsCollectorExecutor(IOptions<MetricsCollectorOp
             return CallResult.Reply([]);
         }
 
-        public Task StopAsync(CancellationToken cancellationToken) =>
-            _writer is { } writer ? writer.StopAsync(TimeSpan.FromSeconds(2)) : Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => _writer.StopAsync(TimeSpan.FromSeconds(2));
 
-        public async ValueTask DisposeAsync()
-        {
-            if (_writer is { } writer)
-            {
-                _writer = null;
-                await writer.DisposeAsync().ConfigureAwait(false);
-            }
-        }
+        public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
         private bool TryBegin<TKey>(Dictionary<TKey, long> begins, TKey key, long now)
             where TKey : notnull
@@ -183,7 +171,7 @@ public sealed partial class MetricsCollectorExecutor(IOptions<MetricsCollectorOp
         private void Store(string samplesKey, string sample, string? averageKey, double average)
         {
             var averageText = MetricsKeys.Average(average);
-            _writer!.Post(async (db, token) =>
+            _writer.Post(async (db, token) =>
             {
                 var push = db.ListLeftPushAsync(samplesKey, sample, token).AsTask();
                 if (averageKey is not null)

@@ -48,18 +48,14 @@ public sealed class RedisResourceExecutor(ILoggerFactory loggers) : IFunctionExe
 
     private sealed class Instance(string name, string url, string key, ILoggerFactory loggers) : IFunctionInstance
     {
-        private RedisWriter? _writer;
+        private readonly RedisWriter _writer = new(url, $"Resource {name} (redis)", latestOnly: true, capacity: 1, loggers);
 
-        public Task InitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken)
-        {
-            _writer = new RedisWriter(url, $"Resource {name} (redis)", latestOnly: true, capacity: 1, loggers);
-            return Task.CompletedTask;
-        }
+        public Task InitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
         {
             var value = message.ToArray();
-            _writer!.Post((db, token) => db.StringSetAsync(key, value, cancellationToken: token).AsTask());
+            _writer.Post((db, token) => db.StringSetAsync(key, value, cancellationToken: token).AsTask());
             return Task.CompletedTask;
         }
 
@@ -69,16 +65,8 @@ public sealed class RedisResourceExecutor(ILoggerFactory loggers) : IFunctionExe
             return CallResult.NoReply;
         }
 
-        public Task StopAsync(CancellationToken cancellationToken) =>
-            _writer is { } writer ? writer.StopAsync(TimeSpan.FromSeconds(2)) : Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => _writer.StopAsync(TimeSpan.FromSeconds(2));
 
-        public async ValueTask DisposeAsync()
-        {
-            if (_writer is { } writer)
-            {
-                _writer = null;
-                await writer.DisposeAsync().ConfigureAwait(false);
-            }
-        }
+        public ValueTask DisposeAsync() => _writer.DisposeAsync();
     }
 }

@@ -29,6 +29,7 @@ internal sealed partial class RedisWriter : IAsyncDisposable
     private readonly Task _loop;
     private RedisConnection? _connection;
     private long _dropped;
+    private int _disposed;
     private bool _failing;
 
     /// <param name="url">The server, as a <c>redis://</c> URL (see <see cref="RedisOptions.Parse"/>).</param>
@@ -78,10 +79,14 @@ internal sealed partial class RedisWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops at once (see <see cref="StopAsync"/>); calling it again does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
-        await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
-        _stopping.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+            _stopping.Dispose();
+        }
     }
 
     private void OnDropped()
