@@ -8,7 +8,7 @@ namespace Granary.Grains.Proxy;
 /// <summary>
 /// The key layout of the EDGELESS proxy mirror (../shared/REFERENCE.md section 5), kept exactly:
 /// <c>domain_info:domain_id</c>, <c>nodes:capabilities:NODE</c>, <c>node:health:NODE</c>, <c>provider:ID</c>,
-/// <c>instance:LID</c>, <c>dependency:LID</c>, and the intent keys <c>intent:migrate:LID</c>, <c>intent:cordon:NODE</c>
+/// <c>instance:LID</c>, <c>dependency:LID</c>, the lists <c>performance:function_execution_time:PID</c>, and the intent keys <c>intent:migrate:LID</c>, <c>intent:cordon:NODE</c>
 /// listed in <c>intents</c>.
 /// </summary>
 public static class ProxyKeys
@@ -18,8 +18,11 @@ public static class ProxyKeys
     public const string MigratePrefix = "intent:migrate:";
     public const string CordonPrefix = "intent:cordon:";
 
+    /// <summary>Prefix of the per-instance execution time lists (followed by the physical id, PID).</summary>
+    public const string PerformancePrefix = "performance:function_execution_time:";
+
     /// <summary>The key prefixes the mirror owns (used to find stale keys after an outage).</summary>
-    public static readonly string[] MirroredPrefixes = ["nodes:capabilities:", "node:health:", "provider:", "instance:", "dependency:"];
+    public static readonly string[] MirroredPrefixes = ["nodes:capabilities:", "node:health:", "provider:", "instance:", "dependency:", PerformancePrefix];
 
     public static string Capabilities(Guid node) => "nodes:capabilities:" + node.ToString("D");
 
@@ -31,7 +34,7 @@ public static class ProxyKeys
 
     public static string Dependency(LogicalFunctionId lid) => "dependency:" + lid;
 
-    public static string Performance(InstanceId pid) => "performance:function_execution_time:" + pid.ComponentId.ToString("D");
+    public static string Performance(InstanceId pid) => PerformancePrefix + pid.ComponentId.ToString("D");
 
     /// <summary>Every string key the snapshot mirrors to, with its value.</summary>
     public static Dictionary<string, string> Render(DomainSnapshot snapshot)
@@ -71,6 +74,21 @@ public static class ProxyKeys
         }
 
         return keys;
+    }
+
+    /// <summary>
+    /// The list key of every instance with performance samples in the snapshot, with what was reported in all and the
+    /// most recent samples rendered with <see cref="PerformanceSample"/>, oldest first.
+    /// </summary>
+    public static Dictionary<string, (long Total, List<string> Samples)> RenderPerformance(DomainSnapshot snapshot)
+    {
+        var lists = new Dictionary<string, (long Total, List<string> Samples)>(StringComparer.Ordinal);
+        foreach (var instance in snapshot.Performance)
+        {
+            lists[Performance(instance.Instance)] = (instance.Total, instance.Samples.Select(s => PerformanceSample(s.ExecutionTime, s.At)).ToList());
+        }
+
+        return lists;
     }
 
     /// <summary>A performance sample as the seed stores it: execution time in fractional seconds, then a millisecond timestamp.</summary>

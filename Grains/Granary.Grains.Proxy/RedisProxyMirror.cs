@@ -7,12 +7,15 @@ namespace Granary.Grains.Proxy;
 /// <summary>
 /// Keeps a Redis database equal to a domain's state. The first write flushes the database (as the seed's
 /// orchestrator does at start); later writes send only what changed (pipelined: all commands in flight at once)
-/// and delete keys whose subject disappeared. A Redis outage costs a warning: the next successful write rewrites
-/// everything and removes stale keys, so the mirror is complete again as soon as Redis returns.
+/// and delete keys whose subject disappeared. Performance lists only grow: new samples are appended with RPUSH and
+/// each list is trimmed to its most recent <paramref name="maxPerformanceSamples"/> entries. A Redis outage costs a
+/// warning: the next successful write rewrites everything and removes stale keys, so the mirror is complete again as
+/// soon as Redis returns.
 /// </summary>
-public sealed partial class RedisProxyMirror(IRedisDatabase redis, ILogger<RedisProxyMirror> logger)
+public sealed partial class RedisProxyMirror(IRedisDatabase redis, ILogger<RedisProxyMirror> logger, int maxPerformanceSamples = 1000)
 {
     private Dictionary<string, string> _written = new(StringComparer.Ordinal);
+    private Dictionary<string, long> _performanceWritten = new(StringComparer.Ordinal);
     private bool _flushed;
     private bool _resync = true;
 
@@ -23,6 +26,7 @@ public sealed partial class RedisProxyMirror(IRedisDatabase redis, ILogger<Redis
     public async Task MirrorAsync(DomainSnapshot snapshot, CancellationToken cancellationToken = default)
     {
         var desired = ProxyKeys.Render(snapshot);
+        var performance = ProxyKeys.RenderPerformance(snapshot);
         try
         {
             if (!_flushed)
@@ -30,6 +34,7 @@ public sealed partial class RedisProxyMirror(IRedisDatabase redis, ILogger<Redis
                 await redis.FlushDatabaseAsync(cancellationToken).ConfigureAwait(false);
                 _flushed = true;
                 _written.Clear();
+                _performanceWritten.Clear();
                 _resync = false;
             }
 
@@ -41,7 +46,7 @@ public sealed partial class RedisProxyMirror(IRedisDatabase redis, ILogger<Redis
                 {
                     await foreach (var key in redis.ScanAsync(prefix + "*", cancellationToken: cancellationToken).ConfigureAwait(false))
                     {
-                        if (!desired.ContainsKey(key))
+                        if (!desired.ContainsKey(key) && !performance.ContainsKey(key))
                         {
                             stale.Add(key);
                         }
@@ -49,10 +54,12 @@ public sealed partial class RedisProxyMirror(IRedisDatabase redis, ILogger<Redis
                 }
 
                 _written.Clear();
+                _performanceWritten.Clear();
             }
             else
             {
                 stale.AddRange(_written.Keys.Where(k => !desired.ContainsKey(k)));
+                stale.AddRange(_performanceWritten.Keys.Where(k => !performance.ContainsKey(k)));
             }
 
             var writes = new List<Task>();
@@ -64,6 +71,11 @@ public sealed partial class RedisProxyMirror(IRedisDatabase redis, ILogger<Redis
                 }
             }
 
+            foreach (var (key, (total, samples)) in performance)
+            {
+                AppendPerformance(key, total, samples, writes, cancellationToken);
+            }
+
             if (stale.Count > 0)
             {
                 writes.Add(redis.KeyDeleteAsync(stale, cancellationToken).AsTask());
@@ -71,9 +83,10 @@ public sealed partial class RedisProxyMirror(IRedisDatabase redis, ILogger<Redis
 
             await Task.WhenAll(writes).ConfigureAwait(false);
             _written = desired;
+            _performanceWritten = performance.ToDictionary(p => p.Key, p => p.Value.Total, StringComparer.Ordinal);
             if (_resync || Degraded)
             {
-                LogResynchronised(logger, desired.Count);
+                LogResynchronised(logger, desired.Count + performance.Count);
             }
 
             _resync = false;
@@ -89,6 +102,33 @@ public sealed partial class RedisProxyMirror(IRedisDatabase redis, ILogger<Redis
             Degraded = true;
             _resync = true;
         }
+    }
+
+    /// <summary>
+    /// Queues the commands that bring one performance list up to date: the samples reported since the last write, or,
+    /// for a list not written yet (new instance, or after a flush or an outage), the whole list rewritten. The
+    /// commands go out in order on the one connection, so DEL runs before the RPUSH that follows it.
+    /// </summary>
+    private void AppendPerformance(string key, long total, List<string> samples, List<Task> writes, CancellationToken cancellationToken)
+    {
+        List<string> fresh;
+        if (_performanceWritten.TryGetValue(key, out var written))
+        {
+            fresh = samples.TakeLast((int)Math.Min(samples.Count, Math.Max(0, total - written))).ToList();
+        }
+        else
+        {
+            writes.Add(redis.KeyDeleteAsync(key, cancellationToken).AsTask());
+            fresh = samples;
+        }
+
+        if (fresh.Count == 0)
+        {
+            return;
+        }
+
+        writes.Add(redis.ListRightPushAsync(key, fresh.Select(s => (RedisValue)s).ToList(), cancellationToken).AsTask());
+        writes.Add(redis.ListTrimAsync(key, -Math.Max(1, maxPerformanceSamples), -1, cancellationToken).AsTask());
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy mirror cannot write to Redis ({Reason}); orchestration continues, the mirror will resynchronise when Redis answers")]

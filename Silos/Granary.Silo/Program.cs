@@ -1,6 +1,7 @@
 using Granary.Grains.Controller;
 using Granary.Grains.Domains;
 using Granary.Grains.Nodes;
+using Granary.Grains.Proxy;
 using Granary.Runtime.Configuration;
 using Granary.Runtime.Hosting;
 using Granary.Silo;
@@ -24,10 +25,15 @@ var runsOrchestrator = role is "inabox" or "orchestrator";
 var runsNode = role is "inabox" or "node";
 builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Granary:Node"));
 builder.Services.Configure<DomainOptions>(builder.Configuration.GetSection("Granary:Domain"));
+builder.Services.Configure<ProxyOptions>(builder.Configuration.GetSection("Granary:Proxy"));
 builder.Services.Configure<SampleWorkflowOptions>(builder.Configuration.GetSection("Granary:Sample"));
 // With Granary:Redis (a redis:// URL) silos of several processes form one cluster: membership, directory and grain
 // state live in Redis. Without it, everything stays in this process.
 var redis = builder.Configuration["Granary:Redis"];
+// With Granary:Proxy:Type=Redis and Granary:Proxy:Url, an orchestrator mirrors its domain's state into that database
+// and takes migrate and cordon intents from it (an unknown type stops the host with a message naming it).
+var proxyType = builder.Configuration["Granary:Proxy:Type"];
+var runsProxy = !string.IsNullOrEmpty(proxyType) && !string.Equals(proxyType, "None", StringComparison.OrdinalIgnoreCase);
 builder.UseGranary(silo =>
 {
     if (!string.IsNullOrEmpty(redis))
@@ -49,6 +55,10 @@ builder.UseGranary(silo =>
     if (runsOrchestrator)
     {
         silo.AddGranaryOrchestrator();
+        if (runsProxy)
+        {
+            silo.AddGranaryProxy();
+        }
     }
 
     if (runsNode)

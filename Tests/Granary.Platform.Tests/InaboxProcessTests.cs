@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Granary.Redis;
+using Granary.Runtime.Testing;
 
 namespace Granary.Platform.Tests;
 
@@ -12,30 +16,10 @@ public sealed class InaboxProcessTests
     {
         var dir = Directory.CreateTempSubdirectory("granary-inabox-");
         var logFile = Path.Combine(dir.FullName, "sample.log");
-        var silo = Path.Combine(AppContext.BaseDirectory, "granary-silo.dll");
-        var psi = new ProcessStartInfo("dotnet", [silo, "--role", "inabox", $"--Granary:Silo:Port={FreePort()}",
-            $"--Granary:Sample:LogFile={logFile}", "--Granary:Sample:PeriodMs=200"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = dir.FullName,
-        };
-        using var process = Process.Start(psi)!;
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var (process, output) = StartHost(dir.FullName, $"--Granary:Sample:LogFile={logFile}", "--Granary:Sample:PeriodMs=200");
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (LineCount(logFile) < 5)
-            {
-                Assert.False(process.HasExited, $"the host exited with {(process.HasExited ? process.ExitCode : 0)}:\n{output}");
-                Assert.True(DateTime.UtcNow < deadline, $"the sample log did not grow to 5 lines; host output:\n{output}");
-                await Task.Delay(100);
-            }
-
+            await WaitForLinesAsync(process, output, logFile, 5);
             var first = LineCount(logFile);
             await Task.Delay(1000);
             Assert.True(LineCount(logFile) > first, "the sample log stopped growing");
@@ -44,10 +28,107 @@ public sealed class InaboxProcessTests
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            dir.Delete(recursive: true);
+            await StopAsync(process, dir);
         }
+    }
+
+    [Fact]
+    public async Task With_a_redis_proxy_configured_the_host_mirrors_its_domain_into_redis()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var connection = await RedisConnection.ConnectAsync(redis.ConnectionString);
+        var db = connection.GetDatabase();
+        var dir = Directory.CreateTempSubdirectory("granary-inabox-");
+        var logFile = Path.Combine(dir.FullName, "sample.log");
+        var (process, output) = StartHost(dir.FullName, $"--Granary:Sample:LogFile={logFile}", "--Granary:Sample:PeriodMs=200",
+            "--Granary:Proxy:Type=Redis", $"--Granary:Proxy:Url={redis.ConnectionString}");
+        try
+        {
+            await WaitForLinesAsync(process, output, logFile, 3);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            string? generator = null;
+            while (generator is null)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"no instance key names the sample generator; host output:\n{output}");
+                await Task.Delay(200);
+                await foreach (var key in db.ScanAsync("instance:*"))
+                {
+                    using var instance = JsonDocument.Parse((await db.StringGetAsync(key)).ToString()!);
+                    if (instance.RootElement.GetProperty("annotations").TryGetProperty("init-payload", out var payload) && payload.GetString()!.Contains("hello world", StringComparison.Ordinal))
+                    {
+                        generator = key;
+                    }
+                }
+            }
+
+            Assert.Equal("domain-1", (await db.StringGetAsync("domain_info:domain_id")).ToString());
+        }
+        finally
+        {
+            await StopAsync(process, dir);
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_proxy_type_stops_the_host_with_a_message_naming_the_setting()
+    {
+        var dir = Directory.CreateTempSubdirectory("granary-inabox-");
+        var (process, output) = StartHost(dir.FullName, "--Granary:Sample:Enabled=false", "--Granary:Proxy:Type=Memcached");
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            process.WaitForExit();
+            Assert.NotEqual(0, process.ExitCode);
+            lock (output)
+            {
+                Assert.Contains("Granary:Proxy:Type 'Memcached' is not supported", output.ToString());
+            }
+        }
+        finally
+        {
+            await StopAsync(process, dir);
+        }
+    }
+
+    private static (Process Process, StringBuilder Output) StartHost(string workingDirectory, params string[] settings)
+    {
+        var silo = Path.Combine(AppContext.BaseDirectory, "granary-silo.dll");
+        var psi = new ProcessStartInfo("dotnet", [silo, "--role", "inabox", $"--Granary:Silo:Port={FreePort()}", .. settings])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
+        };
+        var process = Process.Start(psi)!;
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return (process, output);
+    }
+
+    private static async Task WaitForLinesAsync(Process process, StringBuilder output, string logFile, int lines)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (LineCount(logFile) < lines)
+        {
+            Assert.False(process.HasExited, $"the host exited with {(process.HasExited ? process.ExitCode : 0)}:\n{output}");
+            Assert.True(DateTime.UtcNow < deadline, $"the sample log did not grow to {lines} lines; host output:\n{output}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task StopAsync(Process process, DirectoryInfo dir)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync();
+        process.Dispose();
+        dir.Delete(recursive: true);
     }
 
     private static int LineCount(string path)

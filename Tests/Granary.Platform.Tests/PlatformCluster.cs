@@ -2,6 +2,8 @@ using Granary.Grains.Platform;
 using Granary.Grains.Workflows;
 using Granary.Runtime.Hosting;
 using Granary.Runtime.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Granary.Platform.Tests;
 
@@ -10,11 +12,15 @@ public sealed class PlatformCluster : IAsyncDisposable
 {
     public const string Domain = "test-domain";
 
-    private PlatformCluster(TestCluster cluster, List<TestSilo> nodes)
+    private PlatformCluster(TestCluster cluster, List<TestSilo> nodes, RecordingLoggerProvider logs)
     {
         Cluster = cluster;
         Nodes = nodes;
+        Logs = logs;
     }
+
+    /// <summary>Every log entry of every silo of the cluster.</summary>
+    public RecordingLoggerProvider Logs { get; }
 
     public TestCluster Cluster { get; }
 
@@ -24,10 +30,16 @@ public sealed class PlatformCluster : IAsyncDisposable
 
     public static readonly TimeSpan KeepAlive = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<PlatformCluster> StartAsync(int nodes, PlacementStrategy strategy = PlacementStrategy.RoundRobin, int? seed = null)
+    /// <summary>
+    /// Starts one orchestrator silo (with <paramref name="orchestrator"/> applied, e.g. a proxy) and
+    /// <paramref name="nodes"/> node silos named node-0, node-1, ... (node i reports num_cpus = i + 1 and collects
+    /// performance samples).
+    /// </summary>
+    public static async Task<PlatformCluster> StartAsync(int nodes, PlacementStrategy strategy = PlacementStrategy.RoundRobin, int? seed = null, Action<SiloBuilder>? orchestrator = null)
     {
         // Only the first silo is an orchestrator (ConfigureSilo runs for every silo, nodes included).
         var orchestratorConfigured = false;
+        var logs = new RecordingLoggerProvider();
         var cluster = await TestCluster.StartAsync(new TestClusterOptions
         {
             InitialSilosCount = 1,
@@ -42,7 +54,10 @@ public sealed class PlatformCluster : IAsyncDisposable
                         d.KeepAliveInterval = KeepAlive;
                         d.RandomSeed = seed;
                     });
+                    orchestrator?.Invoke(s);
                 }
+
+                s.Services.AddSingleton<ILoggerProvider>(logs);
             },
         });
         var list = new List<TestSilo>();
@@ -58,12 +73,13 @@ public sealed class PlatformCluster : IAsyncDisposable
                     n.NumCpus = index + 1;
                     n.Labels = [$"index={index}"];
                     n.CallTimeout = TimeSpan.FromSeconds(1);
+                    n.PerformanceSamples = true;
                 })
                 .AddDotnetFunctions()
                 .AddFileLogResource()));
         }
 
-        var platform = new PlatformCluster(cluster, list);
+        var platform = new PlatformCluster(cluster, list, logs);
         await platform.WaitAsync(async () => (await platform.DomainGrain.Inspect()).Nodes.Count == nodes);
         return platform;
     }
@@ -91,6 +107,9 @@ public sealed class PlatformCluster : IAsyncDisposable
             await Task.Delay(50);
         }
     }
+
+    /// <summary>The node silo whose node has id <paramref name="nodeId"/>.</summary>
+    public TestSilo NodeSilo(Guid nodeId) => Nodes.Single(n => n.Name == nodeId.ToString("D"));
 
     public ValueTask DisposeAsync() => Cluster.DisposeAsync();
 }

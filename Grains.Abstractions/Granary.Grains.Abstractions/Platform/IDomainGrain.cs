@@ -34,4 +34,29 @@ public interface IDomainGrain : IGrainWithStringKey
     /// </summary>
     [AlwaysInterleave]
     Task<DomainSummary> Describe();
+
+    /// <summary>
+    /// Everything the domain knows now (nodes with capabilities, health and cordon flag; logical functions with
+    /// annotations, instances and dependencies; recent performance samples), for the proxy mirror and tools. Answered
+    /// between other turns, so it never waits behind a placement.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<DomainSnapshot> Snapshot();
+
+    /// <summary>
+    /// Moves the function to <paramref name="nodeId"/>: starts a new instance there, re-patches every component of its
+    /// workflow, then stops the old instance (with several instances, one that is not on the target yet moves). With
+    /// <c>state_policy=global</c> the new instance starts from the state last synced. Doing nothing when the function
+    /// already runs only on the target. Fails with <see cref="DomainRequestRejectedException"/>, changing nothing,
+    /// when the function or node is unknown, the node is cordoned or does not meet the function's deployment
+    /// requirements, the function has no running instance, or the node fails to start it.
+    /// </summary>
+    Task Migrate(LogicalFunctionId function, Guid nodeId);
+
+    /// <summary>
+    /// Cordons (<paramref name="cordoned"/> true) or uncordons a registered node: a cordoned node gets no new
+    /// instances (placement, relocation, migration) while those it runs stay. Fails with
+    /// <see cref="DomainRequestRejectedException"/> for a node that is not registered.
+    /// </summary>
+    Task Cordon(Guid nodeId, bool cordoned);
 }

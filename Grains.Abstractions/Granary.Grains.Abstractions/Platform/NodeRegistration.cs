@@ -5,7 +5,8 @@ namespace Granary.Grains.Platform;
 
 /// <summary>
 /// A node's registration or refresh with its domain: who it is, its health now, the random nonce of this start (a
-/// new nonce means the node restarted and lost its instances), and how often it refreshes (its deadline is twice that).
+/// new nonce means the node restarted and lost its instances), how often it refreshes (its deadline is twice that),
+/// and the performance samples collected since the previous refresh (empty unless the node collects them).
 /// </summary>
 [GenerateSerializer]
 public sealed record NodeRegistration
@@ -21,4 +22,7 @@ public sealed record NodeRegistration
 
     [Id(3)]
     public required TimeSpan RefreshInterval { get; init; }
+
+    [Id(4)]
+    public List<FunctionExecutionSample> Performance { get; init; } = [];
 }

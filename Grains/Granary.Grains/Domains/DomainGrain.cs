@@ -14,7 +14,9 @@ namespace Granary.Grains.Domains;
 /// The orchestrator of one domain. Keeps registered nodes with their deadlines, places instances (deployment
 /// requirements, then the domain's strategy), keeps every instance's outputs patched, restarts crashed instances,
 /// relocates the instances of nodes that miss their deadline, and retries unplaceable ones every keep-alive interval.
-/// State lives in memory: after an orchestrator restart, nodes re-register within one refresh interval. On each
+/// Operators and delegated orchestrators may migrate a function to a chosen node and cordon nodes (no new
+/// placements there). Nodes report health and performance samples with each refresh; the latest health and a bounded
+/// window of samples per instance are kept for <see cref="Snapshot"/>. State lives in memory: after an orchestrator restart, nodes re-register within one refresh interval. On each
 /// keep-alive the domain also registers with the cluster's controller (when there is one and the domain has nodes),
 /// reporting its capabilities and workflows; without a controller silo the registration fails soft and is retried at
 /// the next keep-alive.
@@ -27,6 +29,8 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
     private readonly Dictionary<Guid, NodeEntry> _nodes = [];
     private readonly Dictionary<LogicalFunctionId, LogicalFunction> _functions = [];
     private readonly Dictionary<string, Dictionary<string, LogicalFunctionId>> _workflows = new(StringComparer.Ordinal);
+    private readonly HashSet<Guid> _cordoned = [];
+    private readonly Dictionary<InstanceId, PerformanceLog> _performance = [];
     private Random _random = null!;
     private long _lastRoundRobinOrder;
     private long _registrations;
@@ -52,6 +56,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
 
         var isNew = !_nodes.ContainsKey(id);
         _nodes[id] = new NodeEntry(registration.Node, registration.Health, registration.Nonce, deadline, isNew ? ++_registrations : known!.Order);
+        RecordPerformance(id, registration.Performance);
         if (isNew)
         {
             LogNodeRegistered(logger, registration.Node.DisplayName, GetPrimaryKeyString());
@@ -137,6 +142,140 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
     });
 
     public Task<DomainSummary> Describe() => Task.FromResult(BuildSummary());
+
+    public Task<DomainSnapshot> Snapshot()
+    {
+        var active = _functions.Values.SelectMany(f => f.Instances).ToHashSet();
+        return Task.FromResult(new DomainSnapshot
+        {
+            DomainId = GetPrimaryKeyString(),
+            Nodes = [.. _nodes.Values.OrderBy(n => n.Order).Select(n => new NodeSnapshot
+            {
+                Descriptor = n.Descriptor,
+                Health = n.Health,
+                Cordoned = _cordoned.Contains(n.Descriptor.NodeId),
+            })],
+            Functions = [.. _functions.Select(f => new FunctionSnapshot
+            {
+                LogicalId = f.Key,
+                WorkflowId = f.Value.WorkflowId,
+                Component = f.Value.Name,
+                Annotations = new Dictionary<string, string>(f.Value.Template.Function?.Annotations ?? f.Value.Template.Resource!.Configurations, StringComparer.Ordinal),
+                Instances = [.. f.Value.Instances],
+                Dependencies = Dependencies(f.Value),
+                IsResource = f.Value.Template.Resource is not null,
+            })],
+            Performance = [.. _performance.Where(p => active.Contains(p.Key)).Select(p => new InstancePerformance
+            {
+                Instance = p.Key,
+                Total = p.Value.Total,
+                Samples = [.. p.Value.Recent],
+            })],
+        });
+    }
+
+    public async Task Migrate(LogicalFunctionId function, Guid nodeId)
+    {
+        var domainId = GetPrimaryKeyString();
+        if (!_functions.TryGetValue(function, out var moving))
+        {
+            throw new DomainRequestRejectedException($"Cannot migrate {function}: domain {domainId} runs no function with that logical id.");
+        }
+
+        var what = $"{moving.Name} ({function}) of workflow {moving.WorkflowId}";
+        if (!_nodes.TryGetValue(nodeId, out var target))
+        {
+            throw new DomainRequestRejectedException($"Cannot migrate {what} to node {nodeId}: no such node is registered with domain {domainId}.");
+        }
+
+        var node = target.Descriptor.DisplayName;
+        if (_cordoned.Contains(nodeId))
+        {
+            throw new DomainRequestRejectedException($"Cannot migrate {what} to node {node}: the node is cordoned.");
+        }
+
+        var verdict = moving.Requirements.Check(target.Descriptor);
+        if (!verdict.IsEligible)
+        {
+            throw new DomainRequestRejectedException($"Cannot migrate {what} to node {node}: {verdict}.");
+        }
+
+        if (moving.Instances.Count == 0)
+        {
+            throw new DomainRequestRejectedException($"Cannot migrate {what}: it has no running instance ({moving.UnplacedReason ?? "not placed yet"}).");
+        }
+
+        var index = moving.Instances.FindIndex(i => i.NodeId != nodeId);
+        if (index < 0)
+        {
+            return;
+        }
+
+        var old = moving.Instances[index];
+        InstanceId started;
+        try
+        {
+            started = await Node(nodeId).StartInstance(moving.Template);
+        }
+        catch (Exception ex)
+        {
+            throw new DomainRequestRejectedException($"Cannot migrate {what} to node {node}: the node failed to start it: {ex.Message}");
+        }
+
+        // Make before break: upstream components are wired to the new instance before the old one stops.
+        moving.Instances[index] = started;
+        LogMigrated(logger, moving.Name, old, started);
+        await PatchWorkflowAsync(moving.WorkflowId);
+        await TryAsync(() => Node(old.NodeId).StopInstance(old), $"stop {old}");
+    }
+
+    public async Task Cordon(Guid nodeId, bool cordoned)
+    {
+        if (!_nodes.TryGetValue(nodeId, out var node))
+        {
+            throw new DomainRequestRejectedException(
+                $"Cannot {(cordoned ? "cordon" : "uncordon")} node {nodeId}: no such node is registered with domain {GetPrimaryKeyString()}.");
+        }
+
+        if (cordoned ? _cordoned.Add(nodeId) : _cordoned.Remove(nodeId))
+        {
+            LogCordoned(logger, node.Descriptor.DisplayName, cordoned);
+            if (!cordoned)
+            {
+                await PlaceMissingAsync();
+            }
+        }
+    }
+
+    /// <summary>Output channel to the logical id of the component it feeds (channels to unknown names are left out).</summary>
+    private Dictionary<string, LogicalFunctionId> Dependencies(LogicalFunction function) =>
+        _workflows.TryGetValue(function.WorkflowId, out var components)
+            ? function.OutputMapping.Where(m => components.ContainsKey(m.Value)).ToDictionary(m => m.Key, m => components[m.Value], StringComparer.Ordinal)
+            : [];
+
+    /// <summary>Keeps the samples a node reported for its own instances, at most the configured window per instance.</summary>
+    private void RecordPerformance(Guid nodeId, List<FunctionExecutionSample> samples)
+    {
+        foreach (var sample in samples)
+        {
+            if (sample.Instance.NodeId != nodeId)
+            {
+                continue;
+            }
+
+            if (!_performance.TryGetValue(sample.Instance, out var log))
+            {
+                _performance[sample.Instance] = log = new PerformanceLog();
+            }
+
+            log.Total++;
+            log.Recent.Enqueue(sample);
+            while (log.Recent.Count > Math.Max(1, _options.PerformanceWindow))
+            {
+                log.Recent.Dequeue();
+            }
+        }
+    }
 
     private DomainSummary BuildSummary()
     {
@@ -239,7 +378,22 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         }
 
         await PlaceMissingAsync();
+        ForgetPerformanceOfStoppedInstances();
         RegisterWithController();
+    }
+
+    private void ForgetPerformanceOfStoppedInstances()
+    {
+        if (_performance.Count == 0)
+        {
+            return;
+        }
+
+        var active = _functions.Values.SelectMany(f => f.Instances).ToHashSet();
+        foreach (var gone in _performance.Keys.Where(i => !active.Contains(i)).ToList())
+        {
+            _performance.Remove(gone);
+        }
     }
 
     /// <summary>Forgets the instances of <paramref name="nodes"/>, places replacements, and re-patches.</summary>
@@ -284,12 +438,15 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         var started = false;
         while (function.Instances.Count < function.Requirements.MaxInstances)
         {
-            var eligible = _nodes.Values.OrderBy(n => n.Order).Where(n => function.Requirements.Check(n.Descriptor).IsEligible).ToList();
+            var eligible = _nodes.Values.OrderBy(n => n.Order)
+                .Where(n => !_cordoned.Contains(n.Descriptor.NodeId) && function.Requirements.Check(n.Descriptor).IsEligible).ToList();
             if (eligible.Count == 0)
             {
                 var reasons = _nodes.Count == 0
                     ? "no node is registered"
-                    : string.Join("; ", _nodes.Values.Select(n => function.Requirements.Check(n.Descriptor).ToString()));
+                    : string.Join("; ", _nodes.Values.Select(n => _cordoned.Contains(n.Descriptor.NodeId)
+                        ? $"node {n.Descriptor.DisplayName} is cordoned"
+                        : function.Requirements.Check(n.Descriptor).ToString()));
                 function.UnplacedReason = reasons;
                 LogUnplaceable(logger, function.Name, reasons);
                 return started;
@@ -384,6 +541,13 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         }
     }
 
+    private sealed class PerformanceLog
+    {
+        public long Total { get; set; }
+
+        public Queue<FunctionExecutionSample> Recent { get; } = new();
+    }
+
     private sealed record NodeEntry(NodeDescriptor Descriptor, Nodes.NodeHealth Health, Guid Nonce, DateTimeOffset Deadline, long Order);
 
     private sealed class LogicalFunction(string workflowId, ComponentDeployment template, DeploymentRequirements requirements, IReadOnlyDictionary<string, string> outputMapping)
@@ -414,6 +578,12 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {Instance} of {Component} crashed ({Reason}); restarting it")]
     private static partial void LogInstanceCrashed(ILogger logger, InstanceId instance, string component, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Migrated {Component}: instance {Old} replaced by {New}")]
+    private static partial void LogMigrated(ILogger logger, string component, InstanceId old, InstanceId @new);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} cordoned: {Cordoned}")]
+    private static partial void LogCordoned(ILogger logger, string node, bool cordoned);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot place {Component}: {Reasons}")]
     private static partial void LogUnplaceable(ILogger logger, string component, string reasons);

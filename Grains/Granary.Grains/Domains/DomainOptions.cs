@@ -13,4 +13,10 @@ public sealed class DomainOptions
 
     /// <summary>Seed of the weighted random strategy; null for a random seed. Fixed seeds make placement repeatable.</summary>
     public int? RandomSeed { get; set; }
+
+    /// <summary>
+    /// Most recent performance samples kept per instance (what the proxy mirror can publish after a Redis outage);
+    /// older ones are dropped.
+    /// </summary>
+    public int PerformanceWindow { get; set; } = 100;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Granary.Grains.Execution;
 using Granary.Grains.Functions;
@@ -30,6 +31,7 @@ internal sealed partial class InstanceHost : IFunctionContext
         _node = node;
         Self = id;
         Deployment = deployment;
+        Sampler = node.Options.PerformanceSamples ? new ExecutionSampler(node.Options.MaxSamplesPerRefresh) : null;
     }
 
     public InstanceId Self { get; }
@@ -37,6 +39,9 @@ internal sealed partial class InstanceHost : IFunctionContext
     public ComponentDeployment Deployment { get; }
 
     public bool Crashed { get; private set; }
+
+    /// <summary>Execution times of casts and calls, when the node collects performance samples.</summary>
+    public ExecutionSampler? Sampler { get; }
 
     public InstanceStatus Status => new()
     {
@@ -132,11 +137,15 @@ internal sealed partial class InstanceHost : IFunctionContext
                             break;
                         case WorkKind.Cast:
                             Interlocked.Increment(ref _events);
+                            var castStart = Sampler is null ? 0 : Stopwatch.GetTimestamp();
                             await _instance!.CastAsync(work.Source, work.Payload, _stopping.Token).ConfigureAwait(false);
+                            Sampler?.Record(castStart);
                             break;
                         case WorkKind.Call:
                             Interlocked.Increment(ref _events);
+                            var callStart = Sampler is null ? 0 : Stopwatch.GetTimestamp();
                             work.Reply!.TrySetResult(await _instance!.CallAsync(work.Source, work.Payload, _stopping.Token).ConfigureAwait(false));
+                            Sampler?.Record(callStart);
                             break;
                         case WorkKind.Stop:
                             try

@@ -21,10 +21,14 @@ public sealed class NodeOptions
     /// <summary>Labels such as hostname=foo, matched by label_match_all.</summary>
     public List<string> Labels { get; set; } = [];
 
-    /// <summary>Whether the node runs in a TEE / has a TPM (reported capabilities, matched by tee/tpm requirements).</summary>
-    public bool IsTeeRunning { get; set; }
+    /// <summary>
+    /// Whether the node runs in a TEE (matched by the tee requirement); null keeps what the node detects
+    /// (a confidential-computing guest device).
+    /// </summary>
+    public bool? IsTeeRunning { get; set; }
 
-    public bool HasTpm { get; set; }
+    /// <summary>Whether the node has a TPM (matched by the tpm requirement); null keeps what the node detects (/dev/tpm0).</summary>
+    public bool? HasTpm { get; set; }
 
     /// <summary>Overrides of detected CPU figures (used by weighted placement); 0 keeps the detected value.</summary>
     public int NumCpus { get; set; }
@@ -32,4 +36,20 @@ public sealed class NodeOptions
     public int NumCores { get; set; }
 
     public float ClockFreqCpu { get; set; }
+
+    /// <summary>Override of the detected memory size in MiB (<c>mem_size</c>); 0 keeps the detected value.</summary>
+    public long MemSize { get; set; }
+
+    /// <summary>
+    /// When true, the node measures how long each cast and call takes its instance and sends the samples with each
+    /// refresh (the proxy mirrors them as <c>performance:function_execution_time:PID</c>). Off by default: it adds two
+    /// clock reads to every event.
+    /// </summary>
+    public bool PerformanceSamples { get; set; }
+
+    /// <summary>
+    /// Most samples kept per instance between two refreshes (the most recent ones); older ones are dropped, so a busy
+    /// instance costs bounded memory.
+    /// </summary>
+    public int MaxSamplesPerRefresh { get; set; } = 100;
 }

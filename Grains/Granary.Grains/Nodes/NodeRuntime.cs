@@ -47,6 +47,21 @@ public sealed partial class NodeRuntime
 
     public IReadOnlyCollection<InstanceStatus> Instances => _instances.Values.Select(h => h.Status).ToList();
 
+    /// <summary>
+    /// Takes the execution-time samples every running instance recorded since the previous call (none unless
+    /// <see cref="NodeOptions.PerformanceSamples"/> is on).
+    /// </summary>
+    public List<FunctionExecutionSample> DrainPerformanceSamples()
+    {
+        var samples = new List<FunctionExecutionSample>();
+        foreach (var host in _instances.Values)
+        {
+            host.Sampler?.DrainInto(host.Self, samples);
+        }
+
+        return samples;
+    }
+
     /// <summary>Creates, initialises and registers an instance of <paramref name="deployment"/>.</summary>
     public async Task<InstanceId> StartAsync(ComponentDeployment deployment, CancellationToken cancellationToken = default)
     {

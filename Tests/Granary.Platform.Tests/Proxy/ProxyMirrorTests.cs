@@ -133,6 +133,37 @@ public sealed class ProxyMirrorTests : IAsyncLifetime
         Assert.Equal("domain-x", (await Db.StringGetAsync(ProxyKeys.DomainInfo)).ToString());
     }
 
+    private static DomainSnapshot WithPerformance(InstanceId instance, long total, params double[] seconds) => Snapshot() with
+    {
+        Performance =
+        [
+            new InstancePerformance
+            {
+                Instance = instance,
+                Total = total,
+                Samples = [.. seconds.Select((s, i) => new FunctionExecutionSample(instance, TimeSpan.FromSeconds(s), DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000 + i)))],
+            },
+        ],
+    };
+
+    [Fact]
+    public async Task Performance_lists_get_the_new_samples_appended_are_trimmed_and_disappear_with_their_instance()
+    {
+        var mirror = new RedisProxyMirror(Db, NullLogger<RedisProxyMirror>.Instance, maxPerformanceSamples: 3);
+        var instance = new InstanceId(NodeA, Guid.NewGuid());
+        var key = $"performance:function_execution_time:{instance.ComponentId:D}";
+
+        await mirror.MirrorAsync(WithPerformance(instance, 2, 0.5, 0.25));
+        Assert.Equal(["0.5,1700000000000", "0.25,1700000000001"], (await Db.ListRangeAsync(key)).Select(v => v.ToString()));
+
+        // Two more samples reported: the window now holds the last three of four, and only the two new ones are appended.
+        await mirror.MirrorAsync(WithPerformance(instance, 4, 0.25, 0.125, 0.001));
+        Assert.Equal(["0.25,1700000000001", "0.125,1700000000001", "0.001,1700000000002"], (await Db.ListRangeAsync(key)).Select(v => v.ToString()));
+
+        await mirror.MirrorAsync(Snapshot());
+        Assert.False(await Db.KeyExistsAsync(key));
+    }
+
     [Fact]
     public async Task Intents_are_taken_head_to_tail_and_malformed_ones_are_reported()
     {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Granary.Executors.Tests;
+namespace Granary.Runtime.Testing;
 
 /// <summary>Keeps every log entry of the silos it is added to, with its structured values, for assertions.</summary>
 public sealed class RecordingLoggerProvider : ILoggerProvider
