@@ -19,4 +19,11 @@ public sealed record DomainStatus
     /// <summary>Logical functions waiting for a node that fits, with the last reason.</summary>
     [Id(3)]
     public Dictionary<LogicalFunctionId, string> Unplaced { get; init; } = [];
+
+    /// <summary>
+    /// Keep-alive rounds the orchestrator has begun since it activated: the clock in which relocation and retry
+    /// promises ("within two keep-alive intervals") are stated, independent of how fast the machine is.
+    /// </summary>
+    [Id(4)]
+    public long KeepAliveRounds { get; init; }
 }

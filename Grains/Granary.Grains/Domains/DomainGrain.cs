@@ -34,6 +34,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
     private Random _random = null!;
     private long _lastRoundRobinOrder;
     private long _registrations;
+    private long _keepAliveRounds;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -139,6 +140,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         Nodes = [.. _nodes.Keys],
         Instances = _functions.ToDictionary(f => f.Key, f => f.Value.Instances.ToArray()),
         Unplaced = _functions.Where(f => f.Value.UnplacedReason is not null).ToDictionary(f => f.Key, f => f.Value.UnplacedReason!),
+        KeepAliveRounds = _keepAliveRounds,
     });
 
     public Task<DomainSummary> Describe() => Task.FromResult(BuildSummary());
@@ -340,6 +342,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
 
     private async Task KeepAliveAsync()
     {
+        _keepAliveRounds++;
         var now = time.GetUtcNow();
         var lost = _nodes.Where(n => n.Value.Deadline < now).Select(n => n.Key).ToList();
 
