@@ -4,6 +4,7 @@ using Granary.Grains.Nodes;
 using Granary.Runtime.Configuration;
 using Granary.Runtime.Hosting;
 using Granary.Silo;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -53,7 +54,10 @@ builder.UseGranary(silo =>
 
     if (runsNode)
     {
-        silo.AddGranaryNode().AddDotnetFunctions().AddWasmFunctions().AddFileLogResource();
+        // CONTAINER is offered only when a Docker Engine answers (Granary:Containers:DockerSocketPath, DOCKER_HOST or
+        // /var/run/docker.sock); without one the node runs the other runtimes and says why in its log.
+        silo.AddGranaryNode().AddDotnetFunctions().AddWasmFunctions().AddFileLogResource()
+            .AddContainerFunctions(o => builder.Configuration.GetSection("Granary:Containers").Bind(o));
     }
 });
 builder.Services.AddOptions<SiloOptions>().Configure(o =>
