@@ -8,7 +8,8 @@
 # it), and passes each cast on on output "out". Calls: "count" answers the count, "self" its instance id (slf),
 # "ask:X" calls output "peer" with X and answers what the peer said, "later:X" casts X on "out" after 100 ms
 # (delayed_cast), "none" answers without a reply, "fail" answers with an error; anything else is echoed back.
-# Init payload: is_client=true casts "token" on "out" once initialised; fail_init=true refuses to start.
+# Init payload: is_client=true casts "token" on "out" once initialised; sync=false does not save the count;
+# fail_init=true refuses to start.
 
 dir=/tmp/granary
 mkdir -p "$dir"
@@ -44,6 +45,7 @@ case "$PATH_INFO" in
     # The body is the init payload (payload_len bytes) followed by the state saved by sync, if any.
     len=$(param payload_len)
     init=$(head -c "${len:-0}" "$body")
+    printf '%s' "$init" >"$dir/init"
     tail -c +$((${len:-0} + 1)) "$body" >"$dir/count"
     [ -s "$dir/count" ] || echo 0 >"$dir/count"
     case ",$init," in *,fail_init=true,*) printf 'init refused' >"$body.out"; answer "500 Init Refused" "$body.out" ;; esac
@@ -54,7 +56,7 @@ case "$PATH_INFO" in
     ;;
   /cast)
     echo $(($(count) + 1)) >"$dir/count.new" && mv "$dir/count.new" "$dir/count"
-    host sync "" "$dir/count" >/dev/null
+    case ",$(cat "$dir/init")," in *,sync=false,*) ;; *) host sync "" "$dir/count" >/dev/null ;; esac
     host cast "channel=out" "$body" >/dev/null
     answer "204 No Content"
     ;;
