@@ -175,7 +175,7 @@ public sealed class ContainerFunctionTests(ContainerEngineFixture engine)
                 await platform.InstanceOfAsync(id);
             }
 
-            Assert.Equal(2, (await engine.ContainersAsync(ContainerLabels.Workflow, "stopped")).Count);
+            await platform.WaitAsync(async () => (await engine.ContainersAsync(ContainerLabels.Workflow, "stopped")).Count == 2);
 
             await platform.DomainGrain.StopWorkflow("stopped");
 
