@@ -126,6 +126,7 @@ public sealed class DockerClient : IDockerClient, IDisposable
                 Size = found.Size,
                 Os = found.Os ?? "",
                 Architecture = found.Architecture ?? "",
+                Labels = found.Config?.Labels ?? [],
             };
         }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)

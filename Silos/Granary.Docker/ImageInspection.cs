@@ -17,4 +17,7 @@ public sealed record ImageInspection
 
     /// <summary>The CPU architecture the image is built for (for example <c>amd64</c>).</summary>
     public required string Architecture { get; init; }
+
+    /// <summary>The labels the image carries (set with <c>LABEL</c> or <c>docker import --change 'LABEL k=v'</c>); empty when none.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 }

@@ -1,3 +1,5 @@
+using Granary.Docker;
+using Granary.Executors.Container;
 using Granary.Executors.Dotnet;
 using Granary.Executors.Resources;
 using Granary.Executors.Wasm;
@@ -5,12 +7,17 @@ using Granary.Grains.Execution;
 using Granary.Wasm;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Granary.Runtime.Hosting;
 
 /// <summary>Registers the function executors and resources a node offers.</summary>
 public static class ExecutorHostingExtensions
 {
+    /// <summary>How long registration waits for the Docker Engine to answer before deciding it is not there.</summary>
+    private static readonly TimeSpan DockerProbeTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>The .NET function runtime (DOTNET).</summary>
     public static SiloBuilder AddDotnetFunctions(this SiloBuilder builder)
     {
@@ -41,6 +48,36 @@ public static class ExecutorHostingExtensions
 
         builder.Services.TryAddSingleton<IWasmEngine, WasmEngine>();
         builder.Services.AddSingleton<IFunctionExecutor, WasmFunctionExecutor>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The container function runtime (CONTAINER) on the node's Docker Engine, registered only if the engine answers
+    /// <c>/_ping</c> now (within 2 s) on the socket <paramref name="configure"/> names (default: DOCKER_HOST or
+    /// /var/run/docker.sock): a node without a reachable dockerd does not advertise CONTAINER, and logs why when the
+    /// silo starts. An <see cref="IDockerClient"/> already registered is used; otherwise one for that socket is.
+    /// </summary>
+    public static SiloBuilder AddContainerFunctions(this SiloBuilder builder, Action<ContainerExecutorOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var probe = new ContainerExecutorOptions();
+        configure?.Invoke(probe);
+        if (!DockerEngineProbe.IsReachable(new DockerClientOptions { SocketPath = probe.DockerSocketPath }, DockerProbeTimeout, out var failure))
+        {
+            builder.Services.AddHostedService(sp => new ContainerRuntimeUnavailableNotice(sp.GetRequiredService<ILogger<ContainerRuntimeUnavailableNotice>>(), failure ?? "the Docker Engine does not answer"));
+            return builder;
+        }
+
+        builder.Services.AddOptions<ContainerExecutorOptions>();
+        if (configure is not null)
+        {
+            builder.Services.Configure(configure);
+        }
+
+        builder.Services.TryAddSingleton<IDockerClient>(sp => new DockerClient(
+            new DockerClientOptions { SocketPath = sp.GetRequiredService<IOptions<ContainerExecutorOptions>>().Value.DockerSocketPath },
+            sp.GetService<ILogger<DockerClient>>()));
+        builder.Services.AddSingleton<IFunctionExecutor, ContainerFunctionExecutor>();
         return builder;
     }
 }

@@ -5,6 +5,7 @@ using Granary.Grains.Proxy;
 using Granary.Runtime.Configuration;
 using Granary.Runtime.Hosting;
 using Granary.Silo;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -63,12 +64,10 @@ builder.UseGranary(silo =>
 
     if (runsNode)
     {
-        silo.AddGranaryNode().AddDotnetFunctions().AddWasmFunctions().AddFileLogResource();
-    }
-
-    if (runsNode)
-    {
-        silo.AddRedisResource();
+        // CONTAINER is offered only when a Docker Engine answers (Granary:Containers:DockerSocketPath, DOCKER_HOST or
+        // /var/run/docker.sock); without one the node runs the other runtimes and says why in its log.
+        silo.AddGranaryNode().AddDotnetFunctions().AddWasmFunctions().AddFileLogResource().AddRedisResource()
+            .AddContainerFunctions(o => builder.Configuration.GetSection("Granary:Containers").Bind(o));
     }
 
     // With Granary:Proxy:Url (a redis:// URL) the orchestrator also hosts a node with no function runtime whose only

@@ -5,7 +5,7 @@ namespace Granary.Docker.Tests;
 /// <summary>
 /// A real dockerd and a busybox image made on the spot, without any registry: a root filesystem holding
 /// Debian's statically linked busybox and its applet links, tarred and fed to <c>docker import</c> under a
-/// tag unique to this run. Every container a test creates carries <c>granary.test=RunId</c>; disposing
+/// tag unique to this run and labelled <c>granary.test=RunId</c>. Every container a test creates carries <c>granary.test=RunId</c>; disposing
 /// removes all of them and the image.
 /// </summary>
 public sealed class DockerEngineFixture : IAsyncLifetime
@@ -69,7 +69,7 @@ public sealed class DockerEngineFixture : IAsyncLifetime
 
         var tarball = Path.Combine(_workDirectory, "rootfs.tar");
         await TarFile.CreateFromDirectoryAsync(root, tarball, includeBaseDirectory: false);
-        await DockerCli.RunAsync("import", tarball, Image);
+        await DockerCli.RunAsync("import", "--change", $"LABEL {RunLabel}={RunId}", tarball, Image);
     }
 
     public async Task DisposeAsync()

@@ -15,6 +15,14 @@ public sealed class ImageTests(DockerEngineFixture engine)
     }
 
     [Fact]
+    public async Task Inspect_reads_the_labels_the_image_was_given()
+    {
+        var image = await engine.Client.InspectImageAsync(engine.Image);
+
+        Assert.Equal(engine.RunId, image.Labels[DockerEngineFixture.RunLabel]);
+    }
+
+    [Fact]
     public async Task List_includes_a_local_image_with_its_tag()
     {
         var images = await engine.Client.ListImagesAsync();

@@ -11,7 +11,8 @@ namespace Granary.Executors.Tests;
 
 /// <summary>
 /// A TestCluster with one orchestrator silo and node silos of one domain offering the WebAssembly runtime, the .NET
-/// runtime and the file-log resource (after the platform tests' PlatformCluster). Every silo logs into <see cref="Logs"/>.
+/// runtime and the file-log resource (after the platform tests' PlatformCluster), plus whatever <c>node</c> adds (the
+/// container runtime, for instance). Every silo logs into <see cref="Logs"/>.
 /// </summary>
 public sealed class ExecutorCluster : IAsyncDisposable
 {
@@ -38,7 +39,7 @@ public sealed class ExecutorCluster : IAsyncDisposable
 
     public IDomainGrain DomainGrain => Cluster.Client.GetGrain<IDomainGrain>(Domain);
 
-    public static async Task<ExecutorCluster> StartAsync(int nodes, Action<WasmExecutorOptions>? wasm = null)
+    public static async Task<ExecutorCluster> StartAsync(int nodes, Action<WasmExecutorOptions>? wasm = null, Action<SiloBuilder>? node = null)
     {
         var logs = new RecordingLoggerProvider();
         var orchestratorStarted = false;
@@ -62,16 +63,19 @@ public sealed class ExecutorCluster : IAsyncDisposable
         for (var i = 0; i < nodes; i++)
         {
             var index = i;
-            list.Add(await cluster.StartSiloAsync(configureSilo: s => s
-                .AddGranaryNode(n =>
-                {
-                    n.DomainId = Domain;
-                    n.Name = $"node-{index}";
-                    n.RefreshInterval = KeepAlive;
-                })
-                .AddWasmFunctions(wasm)
-                .AddDotnetFunctions()
-                .AddFileLogResource()));
+            list.Add(await cluster.StartSiloAsync(configureSilo: s =>
+            {
+                s.AddGranaryNode(n =>
+                    {
+                        n.DomainId = Domain;
+                        n.Name = $"node-{index}";
+                        n.RefreshInterval = KeepAlive;
+                    })
+                    .AddWasmFunctions(wasm)
+                    .AddDotnetFunctions()
+                    .AddFileLogResource();
+                node?.Invoke(s);
+            }));
         }
 
         var platform = new ExecutorCluster(cluster, list, logs);
@@ -89,6 +93,14 @@ public sealed class ExecutorCluster : IAsyncDisposable
             Annotations = all,
         };
     }
+
+    /// <summary>A CONTAINER function running <paramref name="code"/> (<c>container:IMAGE:TAG</c>).</summary>
+    public static FunctionSpec ContainerFunction(string name, string code, string initPayload = "", Dictionary<string, string>? outputs = null, Dictionary<string, string>? annotations = null) =>
+        new(name, new FunctionClassSpecification(name, FunctionType.Container, "1.0", code))
+        {
+            OutputMapping = outputs ?? [],
+            Annotations = new Dictionary<string, string>(annotations ?? []) { ["init-payload"] = initPayload },
+        };
 
     /// <summary>The single running instance of logical function <paramref name="id"/>, waiting for it to be placed.</summary>
     public async Task<InstanceId> InstanceOfAsync(LogicalFunctionId id, Func<InstanceId, bool>? accept = null)

@@ -103,7 +103,8 @@ public static class WasmModules
         }
     }
 
-    private static void Run(string file, IReadOnlyList<string> args)
+    /// <summary>Runs a tool to completion (at most two minutes); fails with its output when it exits non-zero.</summary>
+    internal static void Run(string file, IReadOnlyList<string> args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)

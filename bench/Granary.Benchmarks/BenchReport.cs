@@ -9,7 +9,7 @@ namespace Granary.Benchmarks;
 /// </summary>
 public sealed class BenchReport(TextWriter stdout, TextWriter stderr)
 {
-    private readonly List<(string Name, double Value, string Unit, double? Baseline, double? Ratio)> _rows = [];
+    private readonly List<(string Name, double? Value, string Unit, double? Baseline, double? Ratio)> _rows = [];
 
     /// <summary>
     /// Reports a metric where lower is better (latencies, durations): ratio = value / baseline.
@@ -23,16 +23,26 @@ public sealed class BenchReport(TextWriter stdout, TextWriter stderr)
     public void Higher(string name, double value, string unit, double? baseline = null) =>
         Emit(name, value, unit, baseline, baseline is > 0 && value > 0 ? baseline.Value / value : null);
 
+    /// <summary>
+    /// Reports a metric that could not be measured in this run (a service it needs is missing): value, baseline and
+    /// ratio are null, and <paramref name="reason"/> goes to stderr.
+    /// </summary>
+    public void Unmeasured(string name, string unit, string reason)
+    {
+        stderr.WriteLine($"{name}: not measured: {reason}");
+        Emit(name, null, unit, null, null);
+    }
+
     /// <summary>Writes a free-form progress line on stderr.</summary>
     public void Note(string message) => stderr.WriteLine(message);
 
-    private void Emit(string name, double value, string unit, double? baseline, double? ratio)
+    private void Emit(string name, double? value, string unit, double? baseline, double? ratio)
     {
         _rows.Add((name, value, unit, baseline, ratio));
         var json = JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["name"] = name,
-            ["value"] = Math.Round(value, 3),
+            ["value"] = value is { } v ? Math.Round(v, 3) : null,
             ["unit"] = unit,
             ["baseline"] = baseline is { } b ? Math.Round(b, 3) : null,
             ["ratio"] = ratio is { } r ? Math.Round(r, 3) : null,
@@ -54,7 +64,7 @@ public sealed class BenchReport(TextWriter stdout, TextWriter stderr)
         foreach (var (name, value, unit, baseline, ratio) in _rows)
         {
             stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-32} {value,14:0.###} {unit,-6} {(baseline is { } b ? b.ToString("0.###", CultureInfo.InvariantCulture) : "-"),14} {(ratio is { } r ? r.ToString("0.###", CultureInfo.InvariantCulture) : "-"),8}"));
+                $"{name,-32} {(value is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "-"),14} {unit,-6} {(baseline is { } b ? b.ToString("0.###", CultureInfo.InvariantCulture) : "-"),14} {(ratio is { } r ? r.ToString("0.###", CultureInfo.InvariantCulture) : "-"),8}"));
         }
     }
 }

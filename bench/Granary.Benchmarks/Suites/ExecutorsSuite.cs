@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Granary.Docker;
+using Granary.Executors.Container;
 using Granary.Executors.Dotnet;
 using Granary.Executors.Wasm;
 using Granary.Grains.Execution;
@@ -23,6 +25,11 @@ namespace Granary.Benchmarks.Suites;
 /// (input_size=1) running on a one-node TestCluster, measured as elapsed time over events handled; baseline
 /// <c>dotnet_cast_us</c>, the same ring of a .NET relay function. Needs clang-14 (the examples are built by
 /// examples/functions/build.sh).
+/// <c>container_start_ms</c>: create and initialise an instance of the container-function template
+/// (examples/functions/container, built by its build.sh with docker import) on the container executor, until its
+/// server has answered /boot and /init; baseline <c>dotnet_instance_start_us</c> in ms. <c>container_cast_us</c>: one
+/// cast in the same three-function ring made of the template function (sync off), baseline <c>dotnet_cast_us</c>.
+/// Without a reachable dockerd both are printed with value null and a note on stderr.
 /// </summary>
 public sealed class ExecutorsSuite : IBenchmarkSuite
 {
@@ -42,6 +49,19 @@ public sealed class ExecutorsSuite : IBenchmarkSuite
         report.Lower("dotnet_instance_start_us", dotnetStart, "us");
         report.Lower("wasm_instance_start_us", wasmStart, "us", dotnetStart);
 
+        var runId = "bench" + Guid.NewGuid().ToString("N")[..12];
+        var containerImage = PrepareContainerImage(report, runId);
+        using var docker = containerImage is null ? null : new DockerClient();
+        if (docker is not null)
+        {
+            var executor = new ContainerFunctionExecutor(docker, Options.Create(ContainerOptions(runId)), NullLogger<ContainerFunctionExecutor>.Instance);
+            await using (executor.ConfigureAwait(false))
+            {
+                var containerStart = await MeasureContainerStartAsync(executor, Deployment("container:" + containerImage, FunctionType.Container, "template"), cancellationToken);
+                report.Lower("container_start_ms", containerStart, "ms", dotnetStart / 1000);
+            }
+        }
+
         // ConfigureSilo runs for every silo: only the first is the orchestrator, the node silo is only a node.
         var orchestrator = true;
         var cluster = await TestCluster.StartAsync(new TestClusterOptions
@@ -58,7 +78,14 @@ public sealed class ExecutorsSuite : IBenchmarkSuite
         });
         try
         {
-            var node = await cluster.StartSiloAsync(configureSilo: s => s.AddGranaryNode(n => n.DomainId = "bench").AddWasmFunctions().AddDotnetFunctions());
+            var node = await cluster.StartSiloAsync(configureSilo: s =>
+            {
+                s.AddGranaryNode(n => n.DomainId = "bench").AddWasmFunctions().AddDotnetFunctions();
+                if (docker is not null)
+                {
+                    s.AddContainerFunctions(o => o.Labels[BenchLabel] = runId);
+                }
+            });
             var domain = cluster.Client.GetGrain<IDomainGrain>("bench");
             while ((await domain.Inspect()).Nodes.Count == 0)
             {
@@ -70,10 +97,92 @@ public sealed class ExecutorsSuite : IBenchmarkSuite
             var wasmCast = await MeasureRingAsync(domain, nodeGrain, "wasm-ring", Ring(name => WasmRelay(name, vectorMul)), report, cancellationToken);
             report.Lower("dotnet_cast_us", dotnetCast, "us");
             report.Lower("wasm_cast_us", wasmCast, "us", dotnetCast);
+            if (docker is not null)
+            {
+                var containerCast = await MeasureRingAsync(domain, nodeGrain, "container-ring", Ring(name => ContainerRelay(name, containerImage!)), report, cancellationToken, windowMs: 1500);
+                report.Lower("container_cast_us", containerCast, "us", dotnetCast);
+            }
         }
         finally
         {
             await cluster.DisposeAsync();
+            if (docker is not null)
+            {
+                await RemoveContainerLeftoversAsync(docker, runId, containerImage!, report);
+            }
+        }
+    }
+
+    private const string BenchLabel = "granary.bench";
+
+    private static ContainerExecutorOptions ContainerOptions(string runId)
+    {
+        var options = new ContainerExecutorOptions();
+        options.Labels[BenchLabel] = runId;
+        return options;
+    }
+
+    /// <summary>
+    /// Builds the container template image under a tag unique to the run; null (and both container metrics printed as
+    /// null) when no Docker Engine answers or the image cannot be built.
+    /// </summary>
+    private static string? PrepareContainerImage(BenchReport report, string runId)
+    {
+        string? failure;
+        if (DockerEngineProbe.IsReachable(null, TimeSpan.FromSeconds(2), out failure))
+        {
+            var image = $"granary-bench/busybox-function:{runId}";
+            failure = RunTool("bash", Path.Combine(RepositoryRoot(), "examples", "functions", "container", "build.sh"), image);
+            if (failure is null)
+            {
+                return image;
+            }
+        }
+
+        report.Unmeasured("container_start_ms", "ms", $"no container functions: {failure}");
+        report.Unmeasured("container_cast_us", "us", $"no container functions: {failure}");
+        return null;
+    }
+
+    private static async Task<double> MeasureContainerStartAsync(ContainerFunctionExecutor executor, ComponentDeployment deployment, CancellationToken ct)
+    {
+        var samples = new List<double>();
+        for (var round = 0; round < 12; round++)
+        {
+            var sw = Stopwatch.StartNew();
+            var instance = await executor.CreateAsync(deployment, new NullContext(), ct);
+            await instance.InitAsync("sync=false", null, ct);
+            samples.Add(sw.Elapsed.TotalMilliseconds);
+            await instance.StopAsync(ct);
+            await instance.DisposeAsync();
+        }
+
+        return Stats.Median(samples.Skip(2).ToList());
+    }
+
+    private static FunctionSpec ContainerRelay(string name, string image) =>
+        new(name, new FunctionClassSpecification("template", FunctionType.Container, "1", "container:" + image))
+        {
+            Annotations = new Dictionary<string, string> { ["init-payload"] = "is_client=false,sync=false" },
+        };
+
+    /// <summary>Removes any container of this run the executors left (there should be none) and the image.</summary>
+    private static async Task RemoveContainerLeftoversAsync(DockerClient docker, string runId, string image, BenchReport report)
+    {
+        var leftovers = await docker.ListContainersAsync(new ContainerListOptions { Labels = new Dictionary<string, string?> { [BenchLabel] = runId } });
+        if (leftovers.Count > 0)
+        {
+            report.Note($"{leftovers.Count} container(s) of this run were left behind; removing them");
+        }
+
+        foreach (var container in leftovers)
+        {
+            await docker.RemoveContainerAsync(container.Id, force: true);
+        }
+
+        if (RunTool("docker", "rmi", "--force", image) is { } failure)
+        {
+            report.Note($"removing {image} failed: {failure}");
         }
     }
 
@@ -142,7 +251,7 @@ public sealed class ExecutorsSuite : IBenchmarkSuite
         };
 
     /// <summary>Runs the ring for a warm-up second, then measures wall time over the events its instances handled.</summary>
-    private static async Task<double> MeasureRingAsync(IDomainGrain domain, INodeGrain node, string workflow, WorkflowSpec spec, BenchReport report, CancellationToken ct)
+    private static async Task<double> MeasureRingAsync(IDomainGrain domain, INodeGrain node, string workflow, WorkflowSpec spec, BenchReport report, CancellationToken ct, int windowMs = 600)
     {
         await domain.DeployWorkflow(workflow, spec);
         try
@@ -153,7 +262,7 @@ public sealed class ExecutorsSuite : IBenchmarkSuite
             {
                 var before = await EventsAsync(node, workflow);
                 var sw = Stopwatch.StartNew();
-                await Task.Delay(600, ct);
+                await Task.Delay(windowMs, ct);
                 var after = await EventsAsync(node, workflow);
                 var elapsed = sw.Elapsed.TotalMicroseconds;
                 if (after <= before)
@@ -177,7 +286,32 @@ public sealed class ExecutorsSuite : IBenchmarkSuite
     private static async Task<long> EventsAsync(INodeGrain node, string workflow) =>
         (await node.Instances()).Where(i => i.WorkflowId == workflow).Sum(i => i.Events);
 
-    private static string BuildExamples([CallerFilePath] string sourceFile = "")
+    private static string BuildExamples()
+    {
+        var script = Path.Combine(RepositoryRoot(), "examples", "functions", "build.sh");
+        var failure = RunTool("bash", script, "noop", "vector_mul");
+        return failure is null ? Path.GetDirectoryName(script)! : throw new InvalidOperationException($"{script} failed: {failure}");
+    }
+
+    /// <summary>Runs a tool to completion; null when it succeeded, else what it wrote on stderr.</summary>
+    private static string? RunTool(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}");
+
+        // Its stdout is read and dropped: this process's stdout carries only the metrics' JSON lines.
+        process.BeginOutputReadLine();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? null : $"{file} exited with {process.ExitCode}: {stderr.Trim()}";
+    }
+
+    private static string RepositoryRoot([CallerFilePath] string sourceFile = "")
     {
         string? root = null;
         foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
@@ -191,16 +325,7 @@ public sealed class ExecutorsSuite : IBenchmarkSuite
             }
         }
 
-        root ??= Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile)!, "..", "..", ".."));
-        var script = Path.Combine(root, "examples", "functions", "build.sh");
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(script);
-        psi.ArgumentList.Add("noop");
-        psi.ArgumentList.Add("vector_mul");
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start bash");
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? Path.GetDirectoryName(script)! : throw new InvalidOperationException($"{script} failed: {stderr}");
+        return root ?? Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile)!, "..", "..", ".."));
     }
 
     /// <summary>The .NET side of the cast ring: the client (is_client=true) starts the token; every member passes it on.</summary>

@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Sockets;
+using Granary.Docker;
+using Granary.Grains.Execution;
+using Granary.Grains.Functions;
+using Granary.Grains.Identity;
+using Granary.Grains.Platform;
+using Granary.Grains.Workflows;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Granary.Executors.Container;
+
+/// <summary>
+/// Runs CONTAINER functions: <c>code</c> is <c>container:IMAGE:TAG</c>, an image that must already be on the node
+/// (nothing is pulled; a missing image fails the placement naming it). Each instance gets its own container on the
+/// host network, with its identity, the node's host API endpoint and a token in its environment (see
+/// <see cref="ContainerProtocol"/>), the <see cref="ContainerLabels"/>, and the CPU and memory limits of
+/// <see cref="ContainerAnnotations"/>. The node talks to the function's HTTP server on a loopback port it picks and
+/// serves the function's callbacks on its host API; README.md in this folder specifies the protocol. An unexpected
+/// exit is reported as a crash; a stopped or crashed instance's container is removed, and so are all of them when
+/// the node shuts down.
+/// </summary>
+public sealed partial class ContainerFunctionExecutor : IFunctionExecutor, IAsyncDisposable
+{
+    private readonly ContainerRuntime _runtime;
+
+    /// <summary>Creates the executor on <paramref name="docker"/>; the host API starts with the first instance.</summary>
+    public ContainerFunctionExecutor(IDockerClient docker, IOptions<ContainerExecutorOptions> options, ILogger<ContainerFunctionExecutor> logger)
+    {
+        ArgumentNullException.ThrowIfNull(docker);
+        ArgumentNullException.ThrowIfNull(options);
+        _runtime = new ContainerRuntime(docker, options.Value, logger);
+    }
+
+    /// <summary>CONTAINER, the EDGELESS name of the container runtime.</summary>
+    public string Kind => FunctionTypes.Container;
+
+    /// <summary>False: this executor runs functions.</summary>
+    public bool IsResource => false;
+
+    /// <summary>
+    /// Checks the image is on the node, creates and starts the container, and waits until the function's server
+    /// answers <c>/boot</c>. Fails naming the function when the reference or an annotation is malformed, the image is
+    /// missing, the engine refuses the container, or the container exits or stays silent during start; a container
+    /// that was created is removed again.
+    /// </summary>
+    public async Task<IFunctionInstance> CreateAsync(ComponentDeployment deployment, IFunctionContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        ArgumentNullException.ThrowIfNull(context);
+        var function = deployment.Function ?? throw new ArgumentException($"{deployment.Name} is not a function.", nameof(deployment));
+        if (!ContainerImageReference.TryParse(function.ClassSpecification.Code, out var image, out var error))
+        {
+            throw new ArgumentException($"Function {deployment.Name}: {error}.", nameof(deployment));
+        }
+
+        var limits = ContainerLimits.Resolve(_runtime.Options, function.Annotations, deployment.Name);
+        var self = context.Self;
+        var basePath = await BasePathAsync(image, deployment.Name, self, cancellationToken).ConfigureAwait(false);
+        var hostApi = await _runtime.HostApi.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        var port = FreeLoopbackPort();
+        var token = _runtime.HostApi.Register(context);
+        string id;
+        try
+        {
+            id = await _runtime.Docker.CreateContainerAsync(new ContainerCreateParameters
+            {
+                Image = image.ImageWithTag,
+                Name = $"granary-{self.ComponentId:N}",
+                Environment = new Dictionary<string, string>
+                {
+                    [ContainerProtocol.NodeIdVariable] = self.NodeId.ToString("D"),
+                    [ContainerProtocol.ComponentIdVariable] = self.ComponentId.ToString("D"),
+                    [ContainerProtocol.InstanceIdVariable] = self.ToString(),
+                    [ContainerProtocol.FunctionNameVariable] = deployment.Name,
+                    [ContainerProtocol.WorkflowIdVariable] = deployment.WorkflowId,
+                    [ContainerProtocol.FunctionPortVariable] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    [ContainerProtocol.HostApiVariable] = hostApi,
+                    [ContainerProtocol.TokenVariable] = token,
+                },
+                Labels = new Dictionary<string, string>(_runtime.Options.Labels)
+                {
+                    [ContainerLabels.Managed] = "true",
+                    [ContainerLabels.Node] = self.NodeId.ToString("D"),
+                    [ContainerLabels.Instance] = self.ToString(),
+                    [ContainerLabels.Function] = deployment.Name,
+                    [ContainerLabels.Workflow] = deployment.WorkflowId,
+                },
+                NanoCpus = limits.NanoCpus,
+                MemoryBytes = limits.MemoryBytes,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DockerApiException or DockerConnectionException or TimeoutException)
+        {
+            _runtime.HostApi.Unregister(token);
+            throw new ContainerFunctionException($"Function {deployment.Name}: the Docker Engine did not create a container from {image.ImageWithTag}: {e.Message}", e);
+        }
+
+        var instance = new ContainerFunctionInstance(_runtime, context, deployment.Name, id, new Uri($"http://127.0.0.1:{port}{basePath}/"), token);
+        _runtime.Started(instance);
+        try
+        {
+            await _runtime.Docker.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
+            await instance.BootAsync(hostApi, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await instance.DisposeAsync().ConfigureAwait(false);
+            if (e is DockerApiException or DockerConnectionException or TimeoutException)
+            {
+                throw new ContainerFunctionException($"Function {deployment.Name}: the Docker Engine did not start its container from {image.ImageWithTag}: {e.Message}", e);
+            }
+
+            throw;
+        }
+
+        LogStarted(_runtime.Logger, deployment.Name, self, image.ImageWithTag, id[..Math.Min(12, id.Length)], port);
+        return instance;
+    }
+
+    /// <summary>Removes the containers of the instances still running (the node is shutting down) and closes the host API.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_runtime.Live.Select(i => i.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await _runtime.HostApi.DisposeAsync().ConfigureAwait(false);
+        _runtime.Http.Dispose();
+    }
+
+    /// <summary>The image's endpoint prefix (label <see cref="ContainerProtocol.BasePathLabel"/>); fails clearly when the image is not on the node.</summary>
+    private async Task<string> BasePathAsync(ContainerImageReference image, string function, InstanceId self, CancellationToken cancellationToken)
+    {
+        ImageInspection inspected;
+        try
+        {
+            inspected = await _runtime.Docker.InspectImageAsync(image.ImageWithTag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerImageNotFoundException e)
+        {
+            throw new ContainerFunctionException(
+                $"Function {function}: container image {image.ImageWithTag} is not on node {self.NodeId:D}, and Granary never pulls images: load or build it on the node first (docker load, docker import or docker build)", e);
+        }
+        catch (Exception e) when (e is DockerApiException or DockerConnectionException or TimeoutException)
+        {
+            throw new ContainerFunctionException($"Function {function}: the node's Docker Engine could not inspect image {image.ImageWithTag}: {e.Message}", e);
+        }
+
+        var path = inspected.Labels.GetValueOrDefault(ContainerProtocol.BasePathLabel)?.Trim().Trim('/') ?? string.Empty;
+        return path.Length == 0 ? string.Empty : "/" + path;
+    }
+
+    /// <summary>
+    /// A loopback port free right now, for the function's server. The function binds it a moment later; should
+    /// another process take it first, the container cannot listen, exits or stays silent, and the start fails.
+    /// </summary>
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Container function {Function} instance {Instance}: image {Image}, container {Container}, port {Port}")]
+    private static partial void LogStarted(ILogger logger, string function, InstanceId instance, string image, string container, int port);
+}

@@ -1,0 +1,335 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Granary.Docker;
+using Granary.Grains.Execution;
+using Granary.Grains.Functions;
+using Granary.Grains.Identity;
+using Microsoft.Extensions.Logging;
+
+namespace Granary.Executors.Container;
+
+/// <summary>
+/// One container function instance: its container, the node-to-function half of the protocol (HTTP requests to the
+/// function's server on 127.0.0.1) and a watch on the container (<c>docker wait</c>). A container that exits while
+/// the node has not asked it to stop is a crash: the event in flight, if any, fails with the exit reason; if the
+/// instance was idle, the watch wakes it with an event to itself that fails the same way, so the node reports the
+/// crash as for any failed callback (and the domain starts a new instance). Disposing removes the container.
+/// </summary>
+internal sealed partial class ContainerFunctionInstance : IFunctionInstance
+{
+    private static readonly TimeSpan ExitReasonWait = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan BootRetryDelay = TimeSpan.FromMilliseconds(10);
+
+    private readonly ContainerRuntime _runtime;
+    private readonly IFunctionContext _context;
+    private readonly string _function;
+    private readonly Uri _endpoint;
+    private readonly string _token;
+    private readonly CancellationTokenSource _watch = new();
+    private readonly TaskCompletionSource<string> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _ending;
+    private int _disposed;
+
+    public ContainerFunctionInstance(ContainerRuntime runtime, IFunctionContext context, string function, string containerId, Uri endpoint, string token)
+    {
+        _runtime = runtime;
+        _context = context;
+        _function = function;
+        ContainerId = containerId;
+        _endpoint = endpoint;
+        _token = token;
+    }
+
+    /// <summary>The container's id.</summary>
+    public string ContainerId { get; }
+
+    private string Short => ContainerId.Length > 12 ? ContainerId[..12] : ContainerId;
+
+    /// <summary>
+    /// Watches the started container and sends <c>/boot</c> until the function's server answers (it is starting up
+    /// meanwhile), at most <see cref="ContainerExecutorOptions.StartTimeout"/>. Fails if the container exits first,
+    /// the server answers <c>/boot</c> with an error, or the time runs out.
+    /// </summary>
+    public async Task BootAsync(string hostApi, CancellationToken cancellationToken)
+    {
+        _ = WatchAsync();
+        var self = _context.Self;
+        var query = $"node_id={self.NodeId:D}&component_id={self.ComponentId:D}&host_api={hostApi}";
+        var timeout = _runtime.Options.StartTimeout;
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            if (_exited.Task.IsCompleted)
+            {
+                throw new ContainerFunctionException(
+                    $"Container function {_function}: container {Short} exited before its server answered /boot: {await _exited.Task.ConfigureAwait(false)}{await LogTailAsync().ConfigureAwait(false)}");
+            }
+
+            var left = timeout - Stopwatch.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
+            {
+                throw new ContainerFunctionException(
+                    $"Container function {_function}: container {Short} did not answer /boot on {_endpoint} within {timeout.TotalMilliseconds:0} ms{await LogTailAsync().ConfigureAwait(false)}");
+            }
+
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(left);
+            try
+            {
+                var (status, body) = await SendAsync("boot", query, ReadOnlyMemory<byte>.Empty, attempt.Token).ConfigureAwait(false);
+                if (IsSuccess(status))
+                {
+                    return;
+                }
+
+                throw new ContainerFunctionException($"Container function {_function}: /boot answered {Describe(status, body)}");
+            }
+            catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // Not listening yet (connection refused) or too slow: try again until the start timeout.
+                await Task.Delay(BootRetryDelay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async Task InitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken)
+    {
+        var payload = Encoding.UTF8.GetBytes(initPayload ?? string.Empty);
+        var body = new byte[payload.Length + (state?.Length ?? 0)];
+        payload.CopyTo(body, 0);
+        state?.CopyTo(body, payload.Length);
+        var (status, answer) = await EventAsync("init", $"payload_len={payload.Length}", body, cancellationToken).ConfigureAwait(false);
+        if (!IsSuccess(status))
+        {
+            throw new ContainerFunctionException($"Container function {_function} refused init: /init answered {Describe(status, answer)}");
+        }
+    }
+
+    public async Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        var (status, answer) = await EventAsync("cast", SourceQuery(source), message, cancellationToken).ConfigureAwait(false);
+        if (!IsSuccess(status))
+        {
+            // Like an error reply to a call: the function is alive and said it failed; it keeps running.
+            LogCastRefused(_runtime.Logger, _function, _context.Self, Describe(status, answer));
+        }
+    }
+
+    public async Task<CallResult> CallAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        var (status, answer) = await EventAsync("call", SourceQuery(source), message, cancellationToken).ConfigureAwait(false);
+        return status switch
+        {
+            HttpStatusCode.OK => CallResult.Reply(answer),
+            HttpStatusCode.NoContent => CallResult.NoReply,
+            _ => CallResult.Error($"Container function {_function} answered the call with {Describe(status, answer)}"),
+        };
+    }
+
+    /// <summary>Sends <c>/stop</c>; a failure or silence is logged, since the container is removed next anyway.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _ending, 1);
+        if (_exited.Task.IsCompleted)
+        {
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_runtime.Options.StopTimeout);
+        try
+        {
+            var (status, answer) = await SendAsync("stop", string.Empty, ReadOnlyMemory<byte>.Empty, timeout.Token).ConfigureAwait(false);
+            if (!IsSuccess(status))
+            {
+                LogStopFailed(_runtime.Logger, _function, _context.Self, $"/stop answered {Describe(status, answer)}");
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            LogStopFailed(_runtime.Logger, _function, _context.Self, e.Message);
+        }
+    }
+
+    /// <summary>Stops watching, refuses the instance's token and removes the container (killing it if it still runs).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _ending, 1);
+        await _watch.CancelAsync().ConfigureAwait(false);
+        _runtime.HostApi.Unregister(_token);
+        try
+        {
+            await _runtime.Docker.RemoveContainerAsync(ContainerId, force: true).ConfigureAwait(false);
+            LogRemoved(_runtime.Logger, _function, _context.Self, Short);
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Already gone (removed by hand): nothing left behind.
+        }
+        catch (Exception e) when (e is DockerApiException or DockerConnectionException or TimeoutException)
+        {
+            LogRemoveFailed(_runtime.Logger, _function, Short, e.Message);
+        }
+        finally
+        {
+            _watch.Dispose();
+            _runtime.Ended(this);
+        }
+    }
+
+    /// <summary>Waits for the container to exit; an exit the node did not ask for is recorded and reported as a crash.</summary>
+    private async Task WatchAsync()
+    {
+        long code;
+        try
+        {
+            code = await _runtime.Docker.WaitContainerAsync(ContainerId, ContainerWaitCondition.NotRunning, _watch.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (Exception e) when (e is DockerApiException or DockerConnectionException or IOException or HttpRequestException)
+        {
+            if (Volatile.Read(ref _ending) == 0)
+            {
+                LogWatchFailed(_runtime.Logger, _function, Short, e.Message);
+            }
+
+            return;
+        }
+
+        if (Volatile.Read(ref _ending) != 0)
+        {
+            return;
+        }
+
+        var reason = await DescribeExitAsync(code).ConfigureAwait(false);
+        _exited.TrySetResult(reason);
+        LogExited(_runtime.Logger, _function, _context.Self, Short, reason);
+
+        // Wake the instance: the node runs this event like any other, it fails with the exit reason, and the node
+        // reports the crash. An event already in flight fails by itself; this one then finds the instance crashed.
+        _context.CastRaw(_context.Self, ReadOnlyMemory<byte>.Empty);
+    }
+
+    /// <summary>One event: fails with the exit reason if the container is gone, or the error if it cannot answer in time.</summary>
+    private async Task<(HttpStatusCode Status, byte[] Body)> EventAsync(string operation, string query, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        if (_exited.Task.IsCompleted)
+        {
+            throw new ContainerFunctionException($"Container function {_function}: container {Short} {await _exited.Task.ConfigureAwait(false)}; /{operation} was not sent");
+        }
+
+        var eventTimeout = _runtime.Options.EventTimeout;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(eventTimeout);
+        try
+        {
+            return await SendAsync(operation, query, body, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // The container may have died under the request: give the watch a moment to say how.
+            if (await Task.WhenAny(_exited.Task, Task.Delay(ExitReasonWait, CancellationToken.None)).ConfigureAwait(false) == _exited.Task)
+            {
+                throw new ContainerFunctionException(
+                    $"Container function {_function}: container {Short} {await _exited.Task.ConfigureAwait(false)} during /{operation}{await LogTailAsync().ConfigureAwait(false)}", e);
+            }
+
+            throw new ContainerFunctionException(e is OperationCanceledException
+                ? $"Container function {_function} did not answer /{operation} within {eventTimeout.TotalMilliseconds:0} ms"
+                : $"Container function {_function}: /{operation} failed: {e.Message}", e);
+        }
+    }
+
+    private async Task<(HttpStatusCode Status, byte[] Body)> SendAsync(string operation, string query, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(_endpoint, query.Length == 0 ? operation : operation + "?" + query);
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(body) };
+        request.Headers.ConnectionClose = true;
+        request.Content.Headers.ContentType = new("application/octet-stream");
+        using var response = await _runtime.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<string> DescribeExitAsync(long code)
+    {
+        var reason = code > 128 && code < 160
+            ? $"exited unexpectedly with code {code} (killed by {SignalName(code - 128)})"
+            : $"exited unexpectedly with code {code}";
+        try
+        {
+            if ((await _runtime.Docker.InspectContainerAsync(ContainerId).ConfigureAwait(false)) is { OomKilled: true } state)
+            {
+                reason += $", out of memory (limit {state.MemoryBytes / (1024 * 1024)} MiB)";
+            }
+        }
+        catch (Exception e) when (e is DockerApiException or DockerConnectionException or TimeoutException)
+        {
+            // Removed already or the engine is gone: the exit code says enough.
+        }
+
+        return reason;
+    }
+
+    /// <summary>The container's last log lines, to explain a failed start; empty if there are none.</summary>
+    private async Task<string> LogTailAsync()
+    {
+        try
+        {
+            var logs = await _runtime.Docker.GetContainerLogsAsync(ContainerId, tail: 10).ConfigureAwait(false);
+            var text = (logs.Stderr + logs.Stdout).Trim();
+            return text.Length == 0 ? string.Empty : $"; its last output: {text}";
+        }
+        catch (Exception e) when (e is DockerApiException or DockerConnectionException or TimeoutException)
+        {
+            return string.Empty;
+        }
+    }
+
+    private static string SourceQuery(InstanceId source) => $"src_node={source.NodeId:D}&src_component={source.ComponentId:D}";
+
+    private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
+
+    private static string Describe(HttpStatusCode status, byte[] body)
+    {
+        var text = Encoding.UTF8.GetString(body).Trim();
+        return text.Length == 0 ? ((int)status).ToString(CultureInfo.InvariantCulture) : $"{(int)status}: {text}";
+    }
+
+    private static string SignalName(long signal) => signal switch
+    {
+        9 => "SIGKILL",
+        15 => "SIGTERM",
+        2 => "SIGINT",
+        6 => "SIGABRT",
+        11 => "SIGSEGV",
+        _ => "signal " + signal.ToString(CultureInfo.InvariantCulture),
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Container function {Function} instance {Instance}: container {Container} {Reason}")]
+    private static partial void LogExited(ILogger logger, string function, InstanceId instance, string container, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Container function {Function} instance {Instance} failed a cast: {Reason}")]
+    private static partial void LogCastRefused(ILogger logger, string function, InstanceId instance, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Container function {Function} instance {Instance} did not stop cleanly: {Reason}")]
+    private static partial void LogStopFailed(ILogger logger, string function, InstanceId instance, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Container function {Function} instance {Instance}: container {Container} removed")]
+    private static partial void LogRemoved(ILogger logger, string function, InstanceId instance, string container);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Container function {Function}: removing container {Container} failed: {Reason}")]
+    private static partial void LogRemoveFailed(ILogger logger, string function, string container, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Container function {Function}: cannot watch container {Container} for exits: {Reason}")]
+    private static partial void LogWatchFailed(ILogger logger, string function, string container, string reason);
+}

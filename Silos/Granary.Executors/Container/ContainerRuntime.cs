@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using Granary.Docker;
+using Microsoft.Extensions.Logging;
+
+namespace Granary.Executors.Container;
+
+/// <summary>What the container instances of one node share: the engine, the HTTP client to functions, the host API, the live instances.</summary>
+internal sealed class ContainerRuntime(IDockerClient docker, ContainerExecutorOptions options, ILogger logger)
+{
+    private readonly ConcurrentDictionary<ContainerFunctionInstance, bool> _live = new();
+
+    public IDockerClient Docker { get; } = docker;
+
+    public ContainerExecutorOptions Options { get; } = options;
+
+    public ILogger Logger { get; } = logger;
+
+    public ContainerHostApi HostApi { get; } = new(options, logger);
+
+    /// <summary>
+    /// Node-to-function requests: loopback only, never through a proxy, one connection per request. Simple servers
+    /// (busybox httpd) close the connection after each answer without saying so; a pooled connection could then be
+    /// reused just as it closes and the event would fail, so connections are never pooled.
+    /// </summary>
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    public ICollection<ContainerFunctionInstance> Live => _live.Keys;
+
+    public void Started(ContainerFunctionInstance instance) => _live[instance] = true;
+
+    public void Ended(ContainerFunctionInstance instance) => _live.TryRemove(instance, out _);
+}
