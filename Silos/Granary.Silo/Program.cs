@@ -1,3 +1,4 @@
+using Granary.Executors.Resources.Http;
 using Granary.Grains.Controller;
 using Granary.Grains.Domains;
 using Granary.Grains.Nodes;
@@ -22,7 +23,16 @@ if (!known.Contains(role, StringComparer.Ordinal))
 var runsController = role is "inabox" or "controller";
 var runsOrchestrator = role is "inabox" or "orchestrator";
 var runsNode = role is "inabox" or "node";
+if (role == "inabox")
+{
+    // The all-in-one host serves its node's /metrics and http-ingress on fixed loopback ports (Granary:Inabox:Node),
+    // which Granary:Node settings override. Node-only hosts keep the endpoint off and the ingress on a free port.
+    builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Granary:Inabox:Node"));
+    builder.Services.Configure<HttpIngressOptions>(builder.Configuration.GetSection("Granary:Inabox:Node:HttpIngress"));
+}
+
 builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Granary:Node"));
+builder.Services.Configure<HttpIngressOptions>(builder.Configuration.GetSection("Granary:Node:HttpIngress"));
 builder.Services.Configure<DomainOptions>(builder.Configuration.GetSection("Granary:Domain"));
 builder.Services.Configure<SampleWorkflowOptions>(builder.Configuration.GetSection("Granary:Sample"));
 // With Granary:Redis (a redis:// URL) silos of several processes form one cluster: membership, directory and grain
@@ -53,7 +63,8 @@ builder.UseGranary(silo =>
 
     if (runsNode)
     {
-        silo.AddGranaryNode().AddDotnetFunctions().AddWasmFunctions().AddFileLogResource();
+        silo.AddGranaryNode().AddDotnetFunctions().AddWasmFunctions().AddFileLogResource()
+            .AddHttpIngressResource().AddHttpEgressResource().AddNodeMetricsEndpoint();
     }
 });
 builder.Services.AddOptions<SiloOptions>().Configure(o =>

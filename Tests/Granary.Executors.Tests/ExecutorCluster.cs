@@ -38,7 +38,8 @@ public sealed class ExecutorCluster : IAsyncDisposable
 
     public IDomainGrain DomainGrain => Cluster.Client.GetGrain<IDomainGrain>(Domain);
 
-    public static async Task<ExecutorCluster> StartAsync(int nodes, Action<WasmExecutorOptions>? wasm = null)
+    /// <summary>Starts the orchestrator and <paramref name="nodes"/> node silos; <paramref name="node"/> adds to every node silo.</summary>
+    public static async Task<ExecutorCluster> StartAsync(int nodes, Action<WasmExecutorOptions>? wasm = null, Action<SiloBuilder>? node = null)
     {
         var logs = new RecordingLoggerProvider();
         var orchestratorStarted = false;
@@ -62,16 +63,19 @@ public sealed class ExecutorCluster : IAsyncDisposable
         for (var i = 0; i < nodes; i++)
         {
             var index = i;
-            list.Add(await cluster.StartSiloAsync(configureSilo: s => s
-                .AddGranaryNode(n =>
-                {
-                    n.DomainId = Domain;
-                    n.Name = $"node-{index}";
-                    n.RefreshInterval = KeepAlive;
-                })
-                .AddWasmFunctions(wasm)
-                .AddDotnetFunctions()
-                .AddFileLogResource()));
+            list.Add(await cluster.StartSiloAsync(configureSilo: s =>
+            {
+                s.AddGranaryNode(n =>
+                    {
+                        n.DomainId = Domain;
+                        n.Name = $"node-{index}";
+                        n.RefreshInterval = KeepAlive;
+                    })
+                    .AddWasmFunctions(wasm)
+                    .AddDotnetFunctions()
+                    .AddFileLogResource();
+                node?.Invoke(s);
+            }));
         }
 
         var platform = new ExecutorCluster(cluster, list, logs);
@@ -87,6 +91,16 @@ public sealed class ExecutorCluster : IAsyncDisposable
         {
             OutputMapping = outputs ?? [],
             Annotations = all,
+        };
+    }
+
+    /// <summary>A DOTNET function running class <typeparamref name="T"/> of this test assembly.</summary>
+    public static FunctionSpec DotnetFunction<T>(string name, string initPayload, Dictionary<string, string>? outputs = null)
+    {
+        return new FunctionSpec(name, new FunctionClassSpecification(typeof(T).FullName!, FunctionType.Dotnet, "1.0", typeof(T).Assembly.Location))
+        {
+            OutputMapping = outputs ?? [],
+            Annotations = new Dictionary<string, string> { ["init-payload"] = initPayload },
         };
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Granary.Runtime.Testing;
 
 namespace Granary.Platform.Tests;
 
@@ -13,8 +12,10 @@ public sealed class InaboxProcessTests
         var dir = Directory.CreateTempSubdirectory("granary-inabox-");
         var logFile = Path.Combine(dir.FullName, "sample.log");
         var silo = Path.Combine(AppContext.BaseDirectory, "granary-silo.dll");
-        var psi = new ProcessStartInfo("dotnet", [silo, "--role", "inabox", $"--Granary:Silo:Port={FreePort()}",
-            $"--Granary:Sample:LogFile={logFile}", "--Granary:Sample:PeriodMs=200"])
+        var metricsPort = LoopbackPorts.Free();
+        var psi = new ProcessStartInfo("dotnet", [silo, "--role", "inabox", $"--Granary:Silo:Port={LoopbackPorts.Free()}",
+            $"--Granary:Sample:LogFile={logFile}", "--Granary:Sample:PeriodMs=200",
+            $"--Granary:Node:MetricsPort={metricsPort}", "--Granary:Node:HttpIngress:Url=http://127.0.0.1:0"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -41,6 +42,10 @@ public sealed class InaboxProcessTests
             Assert.True(LineCount(logFile) > first, "the sample log stopped growing");
             Assert.Contains("hello world", File.ReadAllLines(logFile)[0]);
             Assert.Contains("from node_id", File.ReadAllLines(logFile)[0]);
+
+            using var http = new HttpClient();
+            var metrics = PrometheusText.Parse(await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics"));
+            Assert.True(metrics.Sum("granary_node_instance_events_total", l => l["kind"] == "file-log") >= 5, "the node's /metrics does not count the file-log's events");
         }
         finally
         {
@@ -60,12 +65,5 @@ public sealed class InaboxProcessTests
         {
             return 0;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

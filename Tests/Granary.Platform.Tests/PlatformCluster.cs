@@ -24,7 +24,16 @@ public sealed class PlatformCluster : IAsyncDisposable
 
     public static readonly TimeSpan KeepAlive = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<PlatformCluster> StartAsync(int nodes, PlacementStrategy strategy = PlacementStrategy.RoundRobin, int? seed = null)
+    /// <summary>
+    /// Starts the orchestrator and <paramref name="nodes"/> node silos. <paramref name="configureSilo"/> adds to every
+    /// silo (stream providers, say), <paramref name="configureNode"/> to every node silo.
+    /// </summary>
+    public static async Task<PlatformCluster> StartAsync(
+        int nodes,
+        PlacementStrategy strategy = PlacementStrategy.RoundRobin,
+        int? seed = null,
+        Action<SiloBuilder>? configureSilo = null,
+        Action<SiloBuilder>? configureNode = null)
     {
         // Only the first silo is an orchestrator (ConfigureSilo runs for every silo, nodes included).
         var orchestratorConfigured = false;
@@ -33,6 +42,7 @@ public sealed class PlatformCluster : IAsyncDisposable
             InitialSilosCount = 1,
             ConfigureSilo = s =>
             {
+                configureSilo?.Invoke(s);
                 if (!orchestratorConfigured)
                 {
                     orchestratorConfigured = true;
@@ -49,18 +59,21 @@ public sealed class PlatformCluster : IAsyncDisposable
         for (var i = 0; i < nodes; i++)
         {
             var index = i;
-            list.Add(await cluster.StartSiloAsync(configureSilo: s => s
-                .AddGranaryNode(n =>
-                {
-                    n.DomainId = Domain;
-                    n.Name = $"node-{index}";
-                    n.RefreshInterval = TimeSpan.FromMilliseconds(500);
-                    n.NumCpus = index + 1;
-                    n.Labels = [$"index={index}"];
-                    n.CallTimeout = TimeSpan.FromSeconds(1);
-                })
-                .AddDotnetFunctions()
-                .AddFileLogResource()));
+            list.Add(await cluster.StartSiloAsync(configureSilo: s =>
+            {
+                s.AddGranaryNode(n =>
+                    {
+                        n.DomainId = Domain;
+                        n.Name = $"node-{index}";
+                        n.RefreshInterval = TimeSpan.FromMilliseconds(500);
+                        n.NumCpus = index + 1;
+                        n.Labels = [$"index={index}"];
+                        n.CallTimeout = TimeSpan.FromSeconds(1);
+                    })
+                    .AddDotnetFunctions()
+                    .AddFileLogResource();
+                configureNode?.Invoke(s);
+            }));
         }
 
         var platform = new PlatformCluster(cluster, list);
