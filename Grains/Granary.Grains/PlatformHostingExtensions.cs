@@ -21,8 +21,10 @@ public static class PlatformHostingExtensions
         }
 
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<NodeTelemetry>();
         builder.Services.TryAddSingleton<NodeRuntime>();
         builder.Services.AddHostedService<NodeAgent>();
+        builder.Services.AddHostedService<NodeEventPublisher>();
         builder.Services.AddOptions<SiloOptions>().Configure<Microsoft.Extensions.Options.IOptions<NodeOptions>>((silo, node) =>
         {
             silo.Name = node.Value.NodeId.ToString("D");

@@ -2,6 +2,8 @@ using Granary.Docker;
 using Granary.Executors.Container;
 using Granary.Executors.Dotnet;
 using Granary.Executors.Resources;
+using Granary.Executors.Resources.Http;
+using Granary.Executors.Telemetry;
 using Granary.Executors.Wasm;
 using Granary.Grains.Execution;
 using Granary.Wasm;
@@ -29,6 +31,45 @@ public static class ExecutorHostingExtensions
     public static SiloBuilder AddFileLogResource(this SiloBuilder builder)
     {
         builder.Services.AddSingleton<IFunctionExecutor, FileLogExecutor>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The http-ingress resource and the node's one ingress server, started with the silo on
+    /// <see cref="HttpIngressOptions.Url"/> (configure it here or bind Granary:Node:HttpIngress).
+    /// </summary>
+    public static SiloBuilder AddHttpIngressResource(this SiloBuilder builder, Action<HttpIngressOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<HttpIngressOptions>();
+        if (configure is not null)
+        {
+            builder.Services.Configure(configure);
+        }
+
+        builder.Services.TryAddSingleton<HttpIngressServer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HttpIngressServer>());
+        builder.Services.AddSingleton<IFunctionExecutor, HttpIngressExecutor>();
+        return builder;
+    }
+
+    /// <summary>The http-egress resource (outgoing HTTP requests on behalf of functions).</summary>
+    public static SiloBuilder AddHttpEgressResource(this SiloBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<IFunctionExecutor, HttpEgressExecutor>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The node's Prometheus <c>/metrics</c> endpoint, served when <c>NodeOptions.MetricsPort</c> (Granary:Node:MetricsPort)
+    /// is above 0, on <c>NodeOptions.MetricsAddress</c> (default 127.0.0.1).
+    /// </summary>
+    public static SiloBuilder AddNodeMetricsEndpoint(this SiloBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<NodeMetricsEndpoint>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeMetricsEndpoint>());
         return builder;
     }
 

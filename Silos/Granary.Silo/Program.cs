@@ -1,3 +1,4 @@
+using Granary.Executors.Resources.Http;
 using Granary.Grains.Controller;
 using Granary.Grains.Domains;
 using Granary.Grains.Nodes;
@@ -24,7 +25,16 @@ if (!known.Contains(role, StringComparer.Ordinal))
 var runsController = role is "inabox" or "controller";
 var runsOrchestrator = role is "inabox" or "orchestrator";
 var runsNode = role is "inabox" or "node";
+if (role == "inabox")
+{
+    // The all-in-one host serves its node's /metrics and http-ingress on fixed loopback ports (Granary:Inabox:Node),
+    // which Granary:Node settings override. Node-only hosts keep the endpoint off and the ingress on a free port.
+    builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Granary:Inabox:Node"));
+    builder.Services.Configure<HttpIngressOptions>(builder.Configuration.GetSection("Granary:Inabox:Node:HttpIngress"));
+}
+
 builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Granary:Node"));
+builder.Services.Configure<HttpIngressOptions>(builder.Configuration.GetSection("Granary:Node:HttpIngress"));
 builder.Services.Configure<DomainOptions>(builder.Configuration.GetSection("Granary:Domain"));
 builder.Services.Configure<ProxyOptions>(builder.Configuration.GetSection("Granary:Proxy"));
 builder.Services.Configure<SampleWorkflowOptions>(builder.Configuration.GetSection("Granary:Sample"));
@@ -67,6 +77,7 @@ builder.UseGranary(silo =>
         // CONTAINER is offered only when a Docker Engine answers (Granary:Containers:DockerSocketPath, DOCKER_HOST or
         // /var/run/docker.sock); without one the node runs the other runtimes and says why in its log.
         silo.AddGranaryNode().AddDotnetFunctions().AddWasmFunctions().AddFileLogResource().AddRedisResource()
+            .AddHttpIngressResource().AddHttpEgressResource().AddNodeMetricsEndpoint()
             .AddContainerFunctions(o => builder.Configuration.GetSection("Granary:Containers").Bind(o));
     }
 

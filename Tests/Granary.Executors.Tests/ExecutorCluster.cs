@@ -39,6 +39,7 @@ public sealed class ExecutorCluster : IAsyncDisposable
 
     public IDomainGrain DomainGrain => Cluster.Client.GetGrain<IDomainGrain>(Domain);
 
+    /// <summary>Starts the orchestrator and <paramref name="nodes"/> node silos; <paramref name="node"/> adds to every node silo.</summary>
     public static async Task<ExecutorCluster> StartAsync(int nodes, Action<WasmExecutorOptions>? wasm = null, Action<SiloBuilder>? node = null)
     {
         var logs = new RecordingLoggerProvider();
@@ -101,6 +102,16 @@ public sealed class ExecutorCluster : IAsyncDisposable
             OutputMapping = outputs ?? [],
             Annotations = new Dictionary<string, string>(annotations ?? []) { ["init-payload"] = initPayload },
         };
+
+    /// <summary>A DOTNET function running class <typeparamref name="T"/> of this test assembly.</summary>
+    public static FunctionSpec DotnetFunction<T>(string name, string initPayload, Dictionary<string, string>? outputs = null)
+    {
+        return new FunctionSpec(name, new FunctionClassSpecification(typeof(T).FullName!, FunctionType.Dotnet, "1.0", typeof(T).Assembly.Location))
+        {
+            OutputMapping = outputs ?? [],
+            Annotations = new Dictionary<string, string> { ["init-payload"] = initPayload },
+        };
+    }
 
     /// <summary>The single running instance of logical function <paramref name="id"/>, waiting for it to be placed.</summary>
     public async Task<InstanceId> InstanceOfAsync(LogicalFunctionId id, Func<InstanceId, bool>? accept = null)

@@ -16,7 +16,8 @@ public sealed class InaboxProcessTests
     {
         var dir = Directory.CreateTempSubdirectory("granary-inabox-");
         var logFile = Path.Combine(dir.FullName, "sample.log");
-        var (process, output) = StartHost(dir.FullName, $"--Granary:Sample:LogFile={logFile}", "--Granary:Sample:PeriodMs=200");
+        var metricsPort = LoopbackPorts.Free();
+        var (process, output) = StartHost(dir.FullName, $"--Granary:Sample:LogFile={logFile}", "--Granary:Sample:PeriodMs=200", $"--Granary:Node:MetricsPort={metricsPort}");
         try
         {
             await WaitForLinesAsync(process, output, logFile, 5);
@@ -25,6 +26,10 @@ public sealed class InaboxProcessTests
             Assert.True(LineCount(logFile) > first, "the sample log stopped growing");
             Assert.Contains("hello world", File.ReadAllLines(logFile)[0]);
             Assert.Contains("from node_id", File.ReadAllLines(logFile)[0]);
+
+            using var http = new HttpClient();
+            var metrics = PrometheusText.Parse(await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics"));
+            Assert.True(metrics.Sum("granary_node_instance_events_total", l => l["kind"] == "file-log") >= 5, "the node's /metrics does not count the file-log's events");
         }
         finally
         {
@@ -93,7 +98,10 @@ public sealed class InaboxProcessTests
     private static (Process Process, StringBuilder Output) StartHost(string workingDirectory, params string[] settings)
     {
         var silo = Path.Combine(AppContext.BaseDirectory, "granary-silo.dll");
-        var psi = new ProcessStartInfo("dotnet", [silo, "--role", "inabox", $"--Granary:Silo:Port={FreePort()}", .. settings])
+        // Free ports for the silo and the node's http-ingress, /metrics off: tests run beside each other and beside a
+        // developer's own all-in-one cluster. Later settings win, so a test can still turn /metrics on.
+        var psi = new ProcessStartInfo("dotnet", [silo, "--role", "inabox", $"--Granary:Silo:Port={LoopbackPorts.Free()}",
+            "--Granary:Node:MetricsPort=0", "--Granary:Node:HttpIngress:Url=http://127.0.0.1:0", .. settings])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -141,12 +149,5 @@ public sealed class InaboxProcessTests
         {
             return 0;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

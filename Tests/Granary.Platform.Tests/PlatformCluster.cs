@@ -33,9 +33,16 @@ public sealed class PlatformCluster : IAsyncDisposable
     /// <summary>
     /// Starts one orchestrator silo (with <paramref name="orchestrator"/> applied, e.g. a proxy) and
     /// <paramref name="nodes"/> node silos named node-0, node-1, ... (node i reports num_cpus = i + 1 and collects
-    /// performance samples).
+    /// performance samples). <paramref name="configureSilo"/> adds to every silo (stream providers, say),
+    /// <paramref name="configureNode"/> to every node silo.
     /// </summary>
-    public static async Task<PlatformCluster> StartAsync(int nodes, PlacementStrategy strategy = PlacementStrategy.RoundRobin, int? seed = null, Action<SiloBuilder>? orchestrator = null)
+    public static async Task<PlatformCluster> StartAsync(
+        int nodes,
+        PlacementStrategy strategy = PlacementStrategy.RoundRobin,
+        int? seed = null,
+        Action<SiloBuilder>? orchestrator = null,
+        Action<SiloBuilder>? configureSilo = null,
+        Action<SiloBuilder>? configureNode = null)
     {
         // Only the first silo is an orchestrator (ConfigureSilo runs for every silo, nodes included).
         var orchestratorConfigured = false;
@@ -45,6 +52,7 @@ public sealed class PlatformCluster : IAsyncDisposable
             InitialSilosCount = 1,
             ConfigureSilo = s =>
             {
+                configureSilo?.Invoke(s);
                 if (!orchestratorConfigured)
                 {
                     orchestratorConfigured = true;
@@ -64,19 +72,22 @@ public sealed class PlatformCluster : IAsyncDisposable
         for (var i = 0; i < nodes; i++)
         {
             var index = i;
-            list.Add(await cluster.StartSiloAsync(configureSilo: s => s
-                .AddGranaryNode(n =>
-                {
-                    n.DomainId = Domain;
-                    n.Name = $"node-{index}";
-                    n.RefreshInterval = TimeSpan.FromMilliseconds(500);
-                    n.NumCpus = index + 1;
-                    n.Labels = [$"index={index}"];
-                    n.CallTimeout = TimeSpan.FromSeconds(1);
-                    n.PerformanceSamples = true;
-                })
-                .AddDotnetFunctions()
-                .AddFileLogResource()));
+            list.Add(await cluster.StartSiloAsync(configureSilo: s =>
+            {
+                s.AddGranaryNode(n =>
+                    {
+                        n.DomainId = Domain;
+                        n.Name = $"node-{index}";
+                        n.RefreshInterval = TimeSpan.FromMilliseconds(500);
+                        n.NumCpus = index + 1;
+                        n.Labels = [$"index={index}"];
+                        n.CallTimeout = TimeSpan.FromSeconds(1);
+                        n.PerformanceSamples = true;
+                    })
+                    .AddDotnetFunctions()
+                    .AddFileLogResource();
+                configureNode?.Invoke(s);
+            }));
         }
 
         var platform = new PlatformCluster(cluster, list, logs);

@@ -1,7 +1,9 @@
+using Granary.Grains.Events;
 using Granary.Grains.Platform;
 using Granary.Grains.Workflows;
 using Granary.Persistence;
 using Granary.Placement;
+using Granary.Streams;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -62,6 +64,7 @@ internal sealed partial class ControllerGrain(
         Workflows[record.Id] = record;
         await state.WriteStateAsync();
         LogWorkflowStarted(logger, record.Id, domain);
+        await PublishAsync(domain, new WorkflowStarted(record.Id, [domain], time.GetUtcNow()));
         return record.Id;
     }
 
@@ -76,6 +79,7 @@ internal sealed partial class ControllerGrain(
         if (record.DomainId is { } domain)
         {
             await TryAsync(() => Domain(domain).StopWorkflow(workflowId), $"stop workflow {workflowId} in domain {domain}");
+            await PublishAsync(domain, new WorkflowStopped(workflowId, "stopped on request", time.GetUtcNow()));
         }
 
         LogWorkflowStopped(logger, workflowId);
@@ -352,6 +356,13 @@ internal sealed partial class ControllerGrain(
     };
 
     private IDomainGrain Domain(string domainId) => GrainFactory.GetGrain<IDomainGrain>(domainId);
+
+    /// <summary>Publishes on the domain's platform event stream; a failure (or no such provider) is only logged.</summary>
+    private Task PublishAsync(string domainId, PlatformEvent item) => string.IsNullOrEmpty(_options.EventStreamProvider)
+        ? Task.CompletedTask
+        : TryAsync(
+            () => GetStreamProvider(_options.EventStreamProvider).GetStream<PlatformEvent>(new StreamId(PlatformStreams.Namespace, domainId)).OnNextAsync(item),
+            $"publish {item.GetType().Name} on stream {PlatformStreams.Namespace}/{domainId}");
 
     private async Task TryAsync(Func<Task> action, string what)
     {

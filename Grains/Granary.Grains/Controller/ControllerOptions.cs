@@ -11,4 +11,10 @@ public sealed class ControllerOptions
     /// treated as an orphan. Domains refresh every keep-alive, so a few of their intervals is enough.
     /// </summary>
     public TimeSpan DomainGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The stream provider on which workflow starts and stops are published (namespace <c>granary.events</c>, key =
+    /// the workflow's domain id); empty disables publishing.
+    /// </summary>
+    public string EventStreamProvider { get; set; } = Events.PlatformStreams.DefaultProvider;
 }

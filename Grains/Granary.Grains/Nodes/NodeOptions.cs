@@ -52,4 +52,23 @@ public sealed class NodeOptions
     /// instance costs bounded memory.
     /// </summary>
     public int MaxSamplesPerRefresh { get; set; } = 100;
+
+    /// <summary>
+    /// The stream provider on which the node publishes instance lifecycle events and performance samples (stream
+    /// namespace <c>granary.events</c>, key = <see cref="DomainId"/>). Empty disables publishing; a name that is not
+    /// registered on the silo is reported once at start and publishing stays off.
+    /// </summary>
+    public string EventStreamProvider { get; set; } = Events.PlatformStreams.DefaultProvider;
+
+    /// <summary>How often the node publishes a performance sample of its instances; zero disables samples.</summary>
+    public TimeSpan PerformanceSampleInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Port of the node's Prometheus <c>/metrics</c> endpoint; 0 (the default) disables it. The endpoint serves only
+    /// when the silo also calls <c>AddNodeMetricsEndpoint</c>.
+    /// </summary>
+    public int MetricsPort { get; set; }
+
+    /// <summary>The address the <c>/metrics</c> endpoint binds to (default loopback only).</summary>
+    public string MetricsAddress { get; set; } = "127.0.0.1";
 }

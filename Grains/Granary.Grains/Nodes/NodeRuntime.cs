@@ -21,15 +21,23 @@ public sealed partial class NodeRuntime
     private readonly ConcurrentDictionary<LogicalFunctionId, byte[]> _localState = new();
     private readonly Dictionary<string, IFunctionExecutor> _executors;
     private readonly IServiceProvider _services;
+    private readonly NodeTelemetry _telemetry;
     private IGrainFactory? _grainFactory;
 
-    public NodeRuntime(IEnumerable<IFunctionExecutor> executors, IOptions<NodeOptions> options, IServiceProvider services, ILogger<NodeRuntime> logger)
+    public NodeRuntime(IEnumerable<IFunctionExecutor> executors, IOptions<NodeOptions> options, IServiceProvider services, NodeTelemetry telemetry, ILogger<NodeRuntime> logger)
     {
         _executors = executors.ToDictionary(e => e.Kind, StringComparer.Ordinal);
         Options = options.Value;
         _services = services;
+        _telemetry = telemetry;
         Logger = logger;
     }
+
+    /// <summary>
+    /// Part of the error result of a call that got no answer before its deadline ("call to X got no answer within
+    /// 00:00:30"), so that callers such as http-ingress can tell a timeout from other errors.
+    /// </summary>
+    public const string NoAnswerError = "got no answer within";
 
     public NodeOptions Options { get; }
 
@@ -73,20 +81,22 @@ public sealed partial class NodeRuntime
 
         var id = InstanceId.NewOn(NodeId);
         var host = new InstanceHost(this, id, deployment);
-        var instance = await executor.CreateAsync(deployment, host, cancellationToken).ConfigureAwait(false);
+        var instance = _telemetry.Track(id, deployment, kind, await executor.CreateAsync(deployment, host, cancellationToken).ConfigureAwait(false));
         _instances[id] = host;
         var state = deployment.State ?? await LoadStateAsync(deployment).ConfigureAwait(false);
         try
         {
             await host.StartAsync(instance, deployment.Function?.InitPayload, state).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
             _instances.TryRemove(id, out _);
             host.Abort();
+            _telemetry.Failed(id, $"init failed: {ex.Message}");
             throw;
         }
 
+        _telemetry.Started(id);
         LogStarted(Logger, id, deployment.Name, kind);
         return id;
     }
@@ -96,6 +106,7 @@ public sealed partial class NodeRuntime
         if (_instances.TryRemove(id, out var host))
         {
             await host.StopAsync().ConfigureAwait(false);
+            _telemetry.Stopped(id, "stopped by the orchestrator");
             LogStopped(Logger, id, host.Deployment.Name);
         }
     }
@@ -151,7 +162,7 @@ public sealed partial class NodeRuntime
         }
         catch (Exception ex) when (ex is TimeoutException)
         {
-            return CallResult.Error($"call to {target} got no answer within {timeout}");
+            return CallResult.Error($"call to {target} {NoAnswerError} {timeout}");
         }
         catch (SiloUnavailableException ex)
         {
@@ -189,6 +200,7 @@ public sealed partial class NodeRuntime
     {
         _instances.TryRemove(host.Self, out _);
         host.Abort();
+        _telemetry.Failed(host.Self, exception.Message);
         _ = ReportCrashAsync(host.Self, exception.Message);
     }
 

@@ -41,6 +41,8 @@ public sealed class GeneratedSerializerTests
     [InlineData(typeof(NodeLost))]
     [InlineData(typeof(WorkflowStarted))]
     [InlineData(typeof(WorkflowStopped))]
+    [InlineData(typeof(PerformanceSample))]
+    [InlineData(typeof(InstanceActivity))]
     public void Contract_type_uses_a_generated_codec(Type type)
     {
         var payload = typeof(Codec<>).MakeGenericType(type).GetField("Payload")!.GetValue(null)!;
