@@ -20,10 +20,15 @@ internal sealed partial class InstanceHost : IFunctionContext
     private IFunctionInstance? _instance;
     private string? _initPayload;
     private readonly List<(string Alias, byte[] Payload)> _heldCasts = [];
+    private readonly RemoteCastBuffer _remoteCasts = new();
     private volatile bool _patched;
     private Task? _loop;
     private long _events;
     private int _roundRobin;
+
+    // The managed thread running this instance's turns right now, 0 between turns and while a turn awaits: casts to
+    // other nodes made on it are buffered (see RemoteCastBuffer); casts from anywhere else go out at once.
+    private int _turnThread;
 
     public InstanceHost(NodeRuntime node, InstanceId id, ComponentDeployment deployment)
     {
@@ -52,7 +57,14 @@ internal sealed partial class InstanceHost : IFunctionContext
     public Task StartAsync(IFunctionInstance instance, string? initPayload, byte[]? state)
     {
         _instance = instance;
-        _loop = Task.Run(RunLoopAsync);
+
+        // The loop must not inherit the caller's async context (a grain turn): the instance's code is not grain code,
+        // and every call it made would otherwise carry that grain's call chain.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loop = Task.Run(RunLoopAsync);
+        }
+
         var init = new TaskCompletionSource<CallResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         _initPayload = initPayload;
         _mailbox.Writer.TryWrite(new Work(WorkKind.Init, default, default, state, init));
@@ -114,52 +126,115 @@ internal sealed partial class InstanceHost : IFunctionContext
         var reader = _mailbox.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (reader.TryRead(out var work))
+            try
             {
-                if (Crashed)
+                while (reader.TryRead(out var work))
                 {
-                    work.Reply?.TrySetResult(CallResult.Error($"instance {Self} crashed"));
-                    continue;
-                }
-
-                try
-                {
-                    switch (work.Kind)
+                    if (Crashed)
                     {
-                        case WorkKind.Init:
-                            await _instance!.InitAsync(_initPayload, work.State, _stopping.Token).ConfigureAwait(false);
-                            work.Reply!.TrySetResult(CallResult.NoReply);
-                            break;
-                        case WorkKind.Cast:
-                            Interlocked.Increment(ref _events);
-                            await _instance!.CastAsync(work.Source, work.Payload, _stopping.Token).ConfigureAwait(false);
-                            break;
-                        case WorkKind.Call:
-                            Interlocked.Increment(ref _events);
-                            work.Reply!.TrySetResult(await _instance!.CallAsync(work.Source, work.Payload, _stopping.Token).ConfigureAwait(false));
-                            break;
-                        case WorkKind.Stop:
-                            try
-                            {
-                                await _instance!.StopAsync(_stopping.Token).ConfigureAwait(false);
-                            }
-                            finally
-                            {
-                                await _instance!.DisposeAsync().ConfigureAwait(false);
-                                work.Reply!.TrySetResult(CallResult.NoReply);
-                            }
+                        work.Reply?.TrySetResult(CallResult.Error($"instance {Self} crashed"));
+                        continue;
+                    }
 
-                            return;
+                    BeginTurn();
+                    try
+                    {
+                        switch (work.Kind)
+                        {
+                            case WorkKind.Init:
+                                await Unbuffered(_instance!.InitAsync(_initPayload, work.State, _stopping.Token)).ConfigureAwait(false);
+                                work.Reply!.TrySetResult(CallResult.NoReply);
+                                break;
+                            case WorkKind.Cast:
+                                Interlocked.Increment(ref _events);
+                                await Unbuffered(_instance!.CastAsync(work.Source, work.Payload, _stopping.Token)).ConfigureAwait(false);
+                                break;
+                            case WorkKind.Call:
+                                Interlocked.Increment(ref _events);
+                                work.Reply!.TrySetResult(await Unbuffered(_instance!.CallAsync(work.Source, work.Payload, _stopping.Token)).ConfigureAwait(false));
+                                break;
+                            case WorkKind.Stop:
+                                try
+                                {
+                                    await Unbuffered(_instance!.StopAsync(_stopping.Token)).ConfigureAwait(false);
+                                }
+                                finally
+                                {
+                                    EndTurns();
+                                    await _instance!.DisposeAsync().ConfigureAwait(false);
+                                    work.Reply!.TrySetResult(CallResult.NoReply);
+                                }
+
+                                return;
+                        }
+                    }
+                    catch (Exception ex)
+                    {
+                        Crashed = true;
+                        work.Reply?.TrySetException(ex);
+                        LogCrashed(_node.Logger, Self, Deployment.Name, ex);
+                        _node.OnInstanceCrashed(this, ex);
                     }
                 }
-                catch (Exception ex)
-                {
-                    Crashed = true;
-                    work.Reply?.TrySetException(ex);
-                    LogCrashed(_node.Logger, Self, Deployment.Name, ex);
-                    _node.OnInstanceCrashed(this, ex);
-                }
             }
+            finally
+            {
+                // The mailbox ran dry: what the turns cast to other nodes goes out now.
+                EndTurns();
+            }
+        }
+    }
+
+    private void BeginTurn()
+    {
+        if (_remoteCasts.IsOverdue)
+        {
+            _remoteCasts.Send(_node, Self);
+        }
+
+        _turnThread = Environment.CurrentManagedThreadId;
+    }
+
+    private void EndTurns()
+    {
+        _turnThread = 0;
+        _remoteCasts.Send(_node, Self);
+    }
+
+    /// <summary>A callback that did not finish synchronously continues elsewhere: stop buffering, send what is buffered.</summary>
+    private T Unbuffered<T>(T task)
+        where T : Task
+    {
+        if (!task.IsCompleted)
+        {
+            EndTurns();
+        }
+
+        return task;
+    }
+
+    /// <summary>Sends <paramref name="message"/> to <paramref name="target"/>; during a turn, casts to other nodes are buffered.</summary>
+    private void Deliver(InstanceId target, ReadOnlyMemory<byte> message)
+    {
+        if (target.NodeId != _node.NodeId && _turnThread == Environment.CurrentManagedThreadId)
+        {
+            if (_remoteCasts.Add(target, message))
+            {
+                _remoteCasts.Send(_node, Self);
+            }
+
+            return;
+        }
+
+        _node.Cast(target, Self, message);
+    }
+
+    /// <summary>Before a call leaves, the casts made before it do (a call must not overtake them).</summary>
+    private void SendBufferedBeforeCall()
+    {
+        if (_turnThread == Environment.CurrentManagedThreadId)
+        {
+            _remoteCasts.Send(_node, Self);
         }
     }
 
@@ -180,17 +255,23 @@ internal sealed partial class InstanceHost : IFunctionContext
 
         if (Resolve(alias) is { } target)
         {
-            _node.Cast(target, Self, message);
+            Deliver(target, message);
         }
     }
 
-    public void CastRaw(InstanceId target, ReadOnlyMemory<byte> message) => _node.Cast(target, Self, message);
+    public void CastRaw(InstanceId target, ReadOnlyMemory<byte> message) => Deliver(target, message);
 
-    public Task<CallResult> CallAsync(string alias, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default) =>
-        Resolve(alias) is { } target ? _node.CallAsync(target, Self, message, cancellationToken) : Task.FromResult(CallResult.Error($"output '{alias}' of {Deployment.Name} is not connected"));
+    public Task<CallResult> CallAsync(string alias, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    {
+        SendBufferedBeforeCall();
+        return Resolve(alias) is { } target ? _node.CallAsync(target, Self, message, cancellationToken) : Task.FromResult(CallResult.Error($"output '{alias}' of {Deployment.Name} is not connected"));
+    }
 
-    public Task<CallResult> CallRawAsync(InstanceId target, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default) =>
-        _node.CallAsync(target, Self, message, cancellationToken);
+    public Task<CallResult> CallRawAsync(InstanceId target, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    {
+        SendBufferedBeforeCall();
+        return _node.CallAsync(target, Self, message, cancellationToken);
+    }
 
     public void DelayedCast(TimeSpan delay, string alias, ReadOnlyMemory<byte> message)
     {
