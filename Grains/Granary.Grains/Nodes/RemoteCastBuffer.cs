@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Granary.Grains.Identity;
 
 namespace Granary.Grains.Nodes;
@@ -6,9 +7,9 @@ namespace Granary.Grains.Nodes;
 /// <summary>
 /// The casts one instance made to instances on other nodes while its mailbox still had work: they leave as one
 /// message per target node (in the order they were made) instead of one message per event. The buffer is sent when
-/// the mailbox runs dry, when it holds <see cref="MaxEvents"/> events or <see cref="MaxBytes"/> bytes, when its oldest
-/// event has waited <see cref="MaxDelay"/>, and before anything that must not overtake it (a call, an awaited
-/// callback). Used only by the instance's mailbox loop, one thread at a time.
+/// the mailbox runs dry, when it holds <see cref="MaxEvents"/> events or <see cref="MaxBytes"/> bytes, when a turn
+/// starts after its oldest event has waited <see cref="MaxDelay"/>, and before anything that must not overtake it (a
+/// call, an awaited callback). Used only by the instance's mailbox loop, one thread at a time.
 /// </summary>
 internal sealed class RemoteCastBuffer
 {
@@ -30,7 +31,7 @@ internal sealed class RemoteCastBuffer
     /// <summary>True when the oldest buffered event has waited longer than <see cref="MaxDelay"/>.</summary>
     public bool IsOverdue => _events > 0 && Stopwatch.GetTimestamp() - _oldest > MaxDelayTicks;
 
-    /// <summary>Buffers a cast (copying its payload); returns true when the buffer is full and should be sent.</summary>
+    /// <summary>Buffers a cast; returns true when the buffer is full and should be sent.</summary>
     public bool Add(InstanceId target, ReadOnlyMemory<byte> payload)
     {
         if (_events == 0)
@@ -55,7 +56,10 @@ internal sealed class RemoteCastBuffer
         }
 
         casts.Targets.Add(target);
-        casts.Payloads.Add(payload.ToArray());
+        // Like a local cast, which keeps the sender's memory until it is delivered, a whole array is kept as it is.
+        casts.Payloads.Add(MemoryMarshal.TryGetArray(payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : payload.ToArray());
         _events++;
         _bytes += payload.Length;
         return _events >= MaxEvents || _bytes >= MaxBytes;

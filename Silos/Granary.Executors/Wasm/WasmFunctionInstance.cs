@@ -330,21 +330,28 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
     /// <summary>Allocates <paramref name="data"/>'s length in the guest with its allocator and copies the bytes there.</summary>
     private int CopyIn(ReadOnlySpan<byte> data)
     {
-        var ptr = _alloc(data.Length);
-        if (ptr == 0 && data.Length > 0)
+        var ptr = Allocate(data.Length);
+        data.CopyTo(Guest(ptr, data.Length));
+        return ptr;
+    }
+
+    /// <summary>Allocates <paramref name="length"/> bytes in the guest with its allocator.</summary>
+    private int Allocate(int length)
+    {
+        var ptr = _alloc(length);
+        if (ptr == 0 && length > 0)
         {
             throw new WasmFunctionException(
-                $"WebAssembly function {_component} could not allocate {data.Length} bytes (edgeless_mem_alloc returned 0; memory {_memory.Pages} of at most {_memory.LimitPages} pages)");
+                $"WebAssembly function {_component} could not allocate {length} bytes (edgeless_mem_alloc returned 0; memory {_memory.Pages} of at most {_memory.LimitPages} pages)");
         }
 
-        data.CopyTo(Guest(ptr, data.Length));
         return ptr;
     }
 
     private int CopyInUuid(Guid uuid)
     {
-        Span<byte> bytes = stackalloc byte[InstanceId.UuidSize];
-        InstanceId.WriteUuid(uuid, bytes);
-        return CopyIn(bytes);
+        var ptr = Allocate(InstanceId.UuidSize);
+        InstanceId.WriteUuid(uuid, Guest(ptr, InstanceId.UuidSize));
+        return ptr;
     }
 }
