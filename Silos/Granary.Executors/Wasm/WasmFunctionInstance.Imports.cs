@@ -15,6 +15,7 @@ internal sealed partial class WasmFunctionInstance
 
     private readonly (byte[] Utf8, string Text)[] _names = new (byte[], string)[8];
     private int _nameCount;
+    private byte[]? _selfBytes;
 
     private WasmImports CreateImports() => new WasmImports()
         .AddFunction(WasmAbi.ImportModule, WasmAbi.Cast, new Action<int, int, int, int>(CastImport))
@@ -51,9 +52,10 @@ internal sealed partial class WasmFunctionInstance
 
     private void SelfImport(int nodePtr, int componentPtr)
     {
-        var self = _context.Self;
-        InstanceId.WriteUuid(self.NodeId, Guest(nodePtr, InstanceId.UuidSize));
-        InstanceId.WriteUuid(self.ComponentId, Guest(componentPtr, InstanceId.UuidSize));
+        // The ABI layout of this instance's id, made once: guests ask for it on many events (edgeless_is_self).
+        var self = _selfBytes ??= _context.Self.ToBytes();
+        self.AsSpan(0, InstanceId.UuidSize).CopyTo(Guest(nodePtr, InstanceId.UuidSize));
+        self.AsSpan(InstanceId.UuidSize, InstanceId.UuidSize).CopyTo(Guest(componentPtr, InstanceId.UuidSize));
     }
 
     private void DelayedCastImport(long delayMs, int targetPtr, int targetLen, int payloadPtr, int payloadLen) =>

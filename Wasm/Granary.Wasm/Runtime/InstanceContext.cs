@@ -48,6 +48,10 @@ internal abstract class InstanceContext
 
     private const uint StackCheckInterval = 16 * 1024;
 
+    /// <summary>The deepest stack address of this thread where the runtime's stack check passed; 0 for none yet.</summary>
+    [ThreadStatic]
+    private static nuint t_deepestPassed;
+
     private bool _fuelLimited;
     private int _callNumber;
 
@@ -114,17 +118,25 @@ internal abstract class InstanceContext
     /// <summary>
     /// Called by generated code at the instance's outermost frame and when a frame is deeper than
     /// <see cref="StackMark"/>: traps before the thread's stack runs out (at least 64 KiB must remain), then moves
-    /// the mark 16 KiB further down.
+    /// the mark 16 KiB further down. A frame no deeper than one this thread already checked needs no new check: the
+    /// runtime's check is only made below the deepest address that passed it so far.
     /// </summary>
     public static unsafe void CheckStack(InstanceContext ctx)
     {
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        byte probe = 0;
+        var here = (nuint)(&probe);
+        var passed = t_deepestPassed;
+        if (passed == 0 || here < passed)
         {
-            throw new WasmTrapException(WasmTrapKind.CallStackExhausted);
+            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            {
+                throw new WasmTrapException(WasmTrapKind.CallStackExhausted);
+            }
+
+            t_deepestPassed = here;
         }
 
-        byte probe = 0;
-        ctx.StackMark = (nuint)(&probe) - StackCheckInterval;
+        ctx.StackMark = here - StackCheckInterval;
     }
 
     /// <summary>The funcref for function <paramref name="index"/>, created on first use.</summary>
