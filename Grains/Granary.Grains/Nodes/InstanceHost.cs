@@ -126,62 +126,57 @@ internal sealed partial class InstanceHost : IFunctionContext
         var reader = _mailbox.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            try
+            while (reader.TryRead(out var work))
             {
-                while (reader.TryRead(out var work))
+                if (Crashed)
                 {
-                    if (Crashed)
-                    {
-                        work.Reply?.TrySetResult(CallResult.Error($"instance {Self} crashed"));
-                        continue;
-                    }
+                    work.Reply?.TrySetResult(CallResult.Error($"instance {Self} crashed"));
+                    continue;
+                }
 
-                    BeginTurn();
-                    try
+                BeginTurn();
+                try
+                {
+                    switch (work.Kind)
                     {
-                        switch (work.Kind)
-                        {
-                            case WorkKind.Init:
-                                await Unbuffered(_instance!.InitAsync(_initPayload, work.State, _stopping.Token)).ConfigureAwait(false);
+                        case WorkKind.Init:
+                            await Unbuffered(_instance!.InitAsync(_initPayload, work.State, _stopping.Token)).ConfigureAwait(false);
+                            work.Reply!.TrySetResult(CallResult.NoReply);
+                            break;
+                        case WorkKind.Cast:
+                            Interlocked.Increment(ref _events);
+                            await Unbuffered(_instance!.CastAsync(work.Source, work.Payload, _stopping.Token)).ConfigureAwait(false);
+                            break;
+                        case WorkKind.Call:
+                            Interlocked.Increment(ref _events);
+                            work.Reply!.TrySetResult(await Unbuffered(_instance!.CallAsync(work.Source, work.Payload, _stopping.Token)).ConfigureAwait(false));
+                            break;
+                        case WorkKind.Stop:
+                            try
+                            {
+                                await Unbuffered(_instance!.StopAsync(_stopping.Token)).ConfigureAwait(false);
+                            }
+                            finally
+                            {
+                                EndTurns();
+                                await _instance!.DisposeAsync().ConfigureAwait(false);
                                 work.Reply!.TrySetResult(CallResult.NoReply);
-                                break;
-                            case WorkKind.Cast:
-                                Interlocked.Increment(ref _events);
-                                await Unbuffered(_instance!.CastAsync(work.Source, work.Payload, _stopping.Token)).ConfigureAwait(false);
-                                break;
-                            case WorkKind.Call:
-                                Interlocked.Increment(ref _events);
-                                work.Reply!.TrySetResult(await Unbuffered(_instance!.CallAsync(work.Source, work.Payload, _stopping.Token)).ConfigureAwait(false));
-                                break;
-                            case WorkKind.Stop:
-                                try
-                                {
-                                    await Unbuffered(_instance!.StopAsync(_stopping.Token)).ConfigureAwait(false);
-                                }
-                                finally
-                                {
-                                    EndTurns();
-                                    await _instance!.DisposeAsync().ConfigureAwait(false);
-                                    work.Reply!.TrySetResult(CallResult.NoReply);
-                                }
+                            }
 
-                                return;
-                        }
-                    }
-                    catch (Exception ex)
-                    {
-                        Crashed = true;
-                        work.Reply?.TrySetException(ex);
-                        LogCrashed(_node.Logger, Self, Deployment.Name, ex);
-                        _node.OnInstanceCrashed(this, ex);
+                            return;
                     }
                 }
+                catch (Exception ex)
+                {
+                    Crashed = true;
+                    work.Reply?.TrySetException(ex);
+                    LogCrashed(_node.Logger, Self, Deployment.Name, ex);
+                    _node.OnInstanceCrashed(this, ex);
+                }
             }
-            finally
-            {
-                // The mailbox ran dry: what the turns cast to other nodes goes out now.
-                EndTurns();
-            }
+
+            // The mailbox ran dry: what the turns cast to other nodes goes out now.
+            EndTurns();
         }
     }
 
