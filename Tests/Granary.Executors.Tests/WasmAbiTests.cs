@@ -31,6 +31,22 @@ public sealed class WasmAbiTests
     }
 
     [Fact]
+    public async Task Each_cast_goes_out_on_exactly_the_alias_the_guest_names_however_many_aliases_it_used_before()
+    {
+        var context = new FakeFunctionContext();
+        var instance = await WasmTestHost.StartAsync(WasmModules.TestModule("alias"), context);
+        string[] aliases = [.. Enumerable.Range(0, 12).Select(i => $"out{i}"), "out1", "o", "out0", "öut", new string('x', 100), new string('x', 100), "out11"];
+
+        foreach (var alias in aliases)
+        {
+            await instance.CastAsync(WasmTestHost.Source(), Bytes(alias), CancellationToken.None);
+        }
+
+        Assert.Equal(aliases, context.Casts.Select(c => c.Alias));
+        Assert.All(context.Casts, c => Assert.Equal(Bytes("x"), c.Payload));
+    }
+
+    [Fact]
     public async Task Init_receives_the_init_payload_and_the_saved_state()
     {
         var context = new FakeFunctionContext();

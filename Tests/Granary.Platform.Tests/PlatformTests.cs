@@ -89,4 +89,47 @@ public sealed class PlatformTests
         await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":sink").Count > sinkCount + 3));
         Assert.Contains(Observed.Of(key + ":relay").Last(), others.Split(','));
     }
+
+    [Fact]
+    public async Task A_burst_of_events_across_node_silos_arrives_complete_and_in_order()
+    {
+        await using var platform = await PlatformCluster.StartAsync(nodes: 2);
+        var key = Guid.NewGuid().ToString("N");
+        var (first, second) = (platform.Nodes[0].Name, platform.Nodes[1].Name);
+        var spec = new WorkflowSpec
+        {
+            Functions =
+            [
+                PlatformCluster.Function<BurstFunction>("source", $"role=source,count=2000,key={key}", new() { ["out"] = "relay" }, new() { ["node_id_match_any"] = first }),
+                PlatformCluster.Function<BurstFunction>("relay", $"role=relay,key={key}", new() { ["out"] = "sink" }, new() { ["node_id_match_any"] = second }),
+                PlatformCluster.Function<BurstFunction>("sink", $"role=sink,key={key}", null, new() { ["node_id_match_any"] = first }),
+            ],
+        };
+
+        await platform.DomainGrain.DeployWorkflow("burst", spec);
+
+        await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":sink").Count >= 2000));
+        Assert.Equal(Enumerable.Range(0, 2000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), Observed.Of(key + ":sink"));
+    }
+
+    [Fact]
+    public async Task A_cast_made_before_a_call_to_an_instance_on_another_node_arrives_before_the_call()
+    {
+        await using var platform = await PlatformCluster.StartAsync(nodes: 2);
+        var key = Guid.NewGuid().ToString("N");
+        var spec = new WorkflowSpec
+        {
+            Functions =
+            [
+                PlatformCluster.Function<CastThenCallFunction>("sender", $"role=sender,key={key}", new() { ["out"] = "recorder" }, new() { ["node_id_match_any"] = platform.Nodes[0].Name }),
+                PlatformCluster.Function<CastThenCallFunction>("recorder", $"role=recorder,key={key}", null, new() { ["node_id_match_any"] = platform.Nodes[1].Name }),
+            ],
+        };
+
+        await platform.DomainGrain.DeployWorkflow("cast-then-call", spec);
+
+        await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":reply").Count == 1));
+        Assert.Equal(["cast first", "call second"], Observed.Of(key + ":arrived"));
+        Assert.Equal("ok", Observed.Of(key + ":reply")[0]);
+    }
 }

@@ -187,3 +187,86 @@ public sealed class SilentFunction : GranaryFunction
         return CallResult.NoReply;
     }
 }
+
+/// <summary>
+/// A burst source (role=source, count=N) casts N numbered events on "out" in one turn; a relay (role=relay) passes
+/// events on; a sink (role=sink) records what arrives, in order.
+/// </summary>
+public sealed class BurstFunction : GranaryFunction
+{
+    private IReadOnlyDictionary<string, string> _settings = new Dictionary<string, string>();
+
+    protected override Task OnInitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken)
+    {
+        _settings = InitPayload.Parse(initPayload);
+        if (_settings["role"] == "source")
+        {
+            Context.DelayedCast(TimeSpan.FromMilliseconds(100), "self", Encoding.UTF8.GetBytes("go"));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        switch (_settings["role"])
+        {
+            case "source":
+                var count = int.Parse(_settings["count"], CultureInfo.InvariantCulture);
+                for (var i = 0; i < count; i++)
+                {
+                    Context.Cast("out", Encoding.UTF8.GetBytes(i.ToString(CultureInfo.InvariantCulture)));
+                }
+
+                break;
+            case "relay":
+                Context.Cast("out", message);
+                break;
+            default:
+                Observed.Add(_settings["key"] + ":sink", Encoding.UTF8.GetString(message.Span));
+                break;
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// A sender (role=sender) casts "first" on "out" and then calls "out" with "second" in the same turn; a recorder
+/// (role=recorder) records casts and calls in the order they arrive and answers calls.
+/// </summary>
+public sealed class CastThenCallFunction : GranaryFunction
+{
+    private IReadOnlyDictionary<string, string> _settings = new Dictionary<string, string>();
+
+    protected override Task OnInitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken)
+    {
+        _settings = InitPayload.Parse(initPayload);
+        if (_settings["role"] == "sender")
+        {
+            Context.DelayedCast(TimeSpan.FromMilliseconds(100), "self", Encoding.UTF8.GetBytes("go"));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override async Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        if (_settings["role"] == "sender")
+        {
+            Context.Cast("out", Encoding.UTF8.GetBytes("first"));
+            var reply = await Context.CallAsync("out", Encoding.UTF8.GetBytes("second"), cancellationToken);
+            Observed.Add(_settings["key"] + ":reply", reply.Text);
+        }
+        else
+        {
+            Observed.Add(_settings["key"] + ":arrived", "cast " + Encoding.UTF8.GetString(message.Span));
+        }
+    }
+
+    public override Task<CallResult> CallAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        Observed.Add(_settings["key"] + ":arrived", "call " + Encoding.UTF8.GetString(message.Span));
+        return Task.FromResult(CallResult.Reply("ok"));
+    }
+}

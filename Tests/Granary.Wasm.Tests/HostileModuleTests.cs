@@ -68,6 +68,43 @@ public sealed class HostileModuleTests
     }
 
     [Fact]
+    public async Task Many_short_calls_in_a_row_outlasting_the_timeout_together_are_never_interrupted()
+    {
+        var instance = Compiled.Instantiate(new WasmImports(), new WasmInstanceLimits { CallTimeout = TimeSpan.FromMilliseconds(100) });
+        var add = instance.GetFunction<Func<int, int, int>>("add");
+
+        // Each call is short; together they run well past the timeout, which must not count across calls.
+        var calls = await Task.Run(() =>
+        {
+            var until = DateTime.UtcNow.AddMilliseconds(600);
+            var n = 0;
+            do
+            {
+                Assert.Equal(n + 1, add(n, 1));
+                n++;
+            }
+            while (DateTime.UtcNow < until || n < 1000);
+
+            return n;
+        }).WaitAsync(Guard);
+
+        Assert.True(calls >= 1000);
+    }
+
+    [Fact]
+    public async Task Infinite_loop_stops_at_the_call_timeout_after_the_instance_was_idle_for_a_long_time()
+    {
+        var hostile = Compiled.Instantiate(new WasmImports(), new WasmInstanceLimits { CallTimeout = TimeSpan.FromMilliseconds(100) });
+        Assert.Equal(2, hostile.GetFunction<Func<int, int, int>>("add")(1, 1));
+
+        // Long enough for the watchdog to stop tracking the idle instance; the next call must be timed again.
+        await Task.Delay(1500);
+        var trap = await Assert.ThrowsAsync<WasmTrapException>(() => Task.Run(hostile.GetFunction<Action>("spin")).WaitAsync(Guard));
+
+        Assert.Equal(WasmTrapKind.DeadlineExceeded, trap.Kind);
+    }
+
+    [Fact]
     public void Memory_grow_past_the_limit_returns_minus_one_and_keeps_the_memory()
     {
         var instance = Compiled.Instantiate(new WasmImports(), new WasmInstanceLimits { MaxMemoryPages = 4 });

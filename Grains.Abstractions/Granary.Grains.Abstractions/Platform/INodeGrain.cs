@@ -24,6 +24,14 @@ public interface INodeGrain : IGrainWithStringKey
     [OneWay]
     Task Cast(InstanceId target, InstanceId source, [Immutable] byte[] payload);
 
+    /// <summary>
+    /// Delivers one-way events from <paramref name="source"/>, in order: <paramref name="payloads"/>[i] to
+    /// <paramref name="targets"/>[i], each an instance of this node. A sender uses it for the events it emitted while it
+    /// was busy, so that they travel as one message.
+    /// </summary>
+    [OneWay]
+    Task CastBatch(InstanceId source, InstanceId[] targets, [Immutable] byte[][] payloads);
+
     /// <summary>Delivers a call to an instance of this node and returns its answer.</summary>
     Task<CallResult> Call(InstanceId target, InstanceId source, [Immutable] byte[] payload);
 

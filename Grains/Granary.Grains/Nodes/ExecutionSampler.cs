@@ -15,13 +15,12 @@ internal sealed class ExecutionSampler(int capacity)
     private int _next;
     private int _count;
 
-    /// <summary>Records an event whose handler started at <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>) and ended now.</summary>
-    public void Record(long startTimestamp)
+    /// <summary>Records an event whose handler ran from <paramref name="start"/> to <paramref name="end"/> (<see cref="Stopwatch.GetTimestamp"/> values).</summary>
+    public void Record(long start, long end)
     {
-        var end = Stopwatch.GetTimestamp();
         lock (_lock)
         {
-            _ring[_next] = (startTimestamp, end);
+            _ring[_next] = (start, end);
             _next = (_next + 1) % _ring.Length;
             _count = Math.Min(_count + 1, _ring.Length);
         }

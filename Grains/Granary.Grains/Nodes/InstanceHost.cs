@@ -21,16 +21,21 @@ internal sealed partial class InstanceHost : IFunctionContext
     private IFunctionInstance? _instance;
     private string? _initPayload;
     private readonly List<(string Alias, byte[] Payload)> _heldCasts = [];
+    private readonly RemoteCastBuffer _remoteCasts = new();
     private volatile bool _patched;
     private Task? _loop;
-    private long _events;
     private int _roundRobin;
 
-    public InstanceHost(NodeRuntime node, InstanceId id, ComponentDeployment deployment)
+    // The managed thread running this instance's turns right now, 0 between turns and while a turn awaits: casts to
+    // other nodes made on it are buffered (see RemoteCastBuffer); casts from anywhere else go out at once.
+    private int _turnThread;
+
+    public InstanceHost(NodeRuntime node, InstanceId id, ComponentDeployment deployment, InstanceMeter meter)
     {
         _node = node;
         Self = id;
         Deployment = deployment;
+        Meter = meter;
         Sampler = node.Options.PerformanceSamples ? new ExecutionSampler(node.Options.MaxSamplesPerRefresh) : null;
     }
 
@@ -39,6 +44,9 @@ internal sealed partial class InstanceHost : IFunctionContext
     public ComponentDeployment Deployment { get; }
 
     public bool Crashed { get; private set; }
+
+    /// <summary>Events handled and time spent in them, recorded by the mailbox loop.</summary>
+    internal InstanceMeter Meter { get; }
 
     /// <summary>Execution times of casts and calls, when the node collects performance samples.</summary>
     public ExecutionSampler? Sampler { get; }
@@ -49,7 +57,7 @@ internal sealed partial class InstanceHost : IFunctionContext
         LogicalId = Deployment.LogicalId,
         WorkflowId = Deployment.WorkflowId,
         Component = Deployment.Name,
-        Events = Interlocked.Read(ref _events),
+        Events = Meter.Events,
         Outputs = new Dictionary<string, InstanceId[]>(_outputs),
     };
 
@@ -57,7 +65,14 @@ internal sealed partial class InstanceHost : IFunctionContext
     public Task StartAsync(IFunctionInstance instance, string? initPayload, byte[]? state)
     {
         _instance = instance;
-        _loop = Task.Run(RunLoopAsync);
+
+        // The loop must not inherit the caller's async context (a grain turn): the instance's code is not grain code,
+        // and every call it made would otherwise carry that grain's call chain.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loop = Task.Run(RunLoopAsync);
+        }
+
         var init = new TaskCompletionSource<CallResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         _initPayload = initPayload;
         _mailbox.Writer.TryWrite(new Work(WorkKind.Init, default, default, state, init));
@@ -114,6 +129,14 @@ internal sealed partial class InstanceHost : IFunctionContext
         }
     }
 
+    /// <summary>Records one handled event, timed from <paramref name="start"/> to now, in the meter and the sampler.</summary>
+    private void Measured(long start)
+    {
+        var end = Stopwatch.GetTimestamp();
+        Meter.Record(start, end);
+        Sampler?.Record(start, end);
+    }
+
     private async Task RunLoopAsync()
     {
         var reader = _mailbox.Reader;
@@ -127,33 +150,34 @@ internal sealed partial class InstanceHost : IFunctionContext
                     continue;
                 }
 
+                BeginTurn();
                 try
                 {
                     switch (work.Kind)
                     {
                         case WorkKind.Init:
-                            await _instance!.InitAsync(_initPayload, work.State, _stopping.Token).ConfigureAwait(false);
+                            await Unbuffered(_instance!.InitAsync(_initPayload, work.State, _stopping.Token)).ConfigureAwait(false);
                             work.Reply!.TrySetResult(CallResult.NoReply);
                             break;
                         case WorkKind.Cast:
-                            Interlocked.Increment(ref _events);
-                            var castStart = Sampler is null ? 0 : Stopwatch.GetTimestamp();
-                            await _instance!.CastAsync(work.Source, work.Payload, _stopping.Token).ConfigureAwait(false);
-                            Sampler?.Record(castStart);
+                            var castStart = Stopwatch.GetTimestamp();
+                            await Unbuffered(_instance!.CastAsync(work.Source, work.Payload, _stopping.Token)).ConfigureAwait(false);
+                            Measured(castStart);
                             break;
                         case WorkKind.Call:
-                            Interlocked.Increment(ref _events);
-                            var callStart = Sampler is null ? 0 : Stopwatch.GetTimestamp();
-                            work.Reply!.TrySetResult(await _instance!.CallAsync(work.Source, work.Payload, _stopping.Token).ConfigureAwait(false));
-                            Sampler?.Record(callStart);
+                            var callStart = Stopwatch.GetTimestamp();
+                            var result = await Unbuffered(_instance!.CallAsync(work.Source, work.Payload, _stopping.Token)).ConfigureAwait(false);
+                            Measured(callStart);
+                            work.Reply!.TrySetResult(result);
                             break;
                         case WorkKind.Stop:
                             try
                             {
-                                await _instance!.StopAsync(_stopping.Token).ConfigureAwait(false);
+                                await Unbuffered(_instance!.StopAsync(_stopping.Token)).ConfigureAwait(false);
                             }
                             finally
                             {
+                                EndTurns();
                                 await _instance!.DisposeAsync().ConfigureAwait(false);
                                 work.Reply!.TrySetResult(CallResult.NoReply);
                             }
@@ -169,6 +193,62 @@ internal sealed partial class InstanceHost : IFunctionContext
                     _node.OnInstanceCrashed(this, ex);
                 }
             }
+
+            // The mailbox ran dry: what the turns cast to other nodes goes out now.
+            EndTurns();
+        }
+    }
+
+    private void BeginTurn()
+    {
+        if (_remoteCasts.IsOverdue)
+        {
+            _remoteCasts.Send(_node, Self);
+        }
+
+        _turnThread = Environment.CurrentManagedThreadId;
+    }
+
+    private void EndTurns()
+    {
+        _turnThread = 0;
+        _remoteCasts.Send(_node, Self);
+    }
+
+    /// <summary>A callback that did not finish synchronously continues elsewhere: stop buffering, send what is buffered.</summary>
+    private T Unbuffered<T>(T task)
+        where T : Task
+    {
+        if (!task.IsCompleted)
+        {
+            EndTurns();
+        }
+
+        return task;
+    }
+
+    /// <summary>Sends <paramref name="message"/> to <paramref name="target"/>; during a turn, casts to other nodes are buffered.</summary>
+    private void Deliver(InstanceId target, ReadOnlyMemory<byte> message)
+    {
+        if (target.NodeId != _node.NodeId && _turnThread == Environment.CurrentManagedThreadId)
+        {
+            if (_remoteCasts.Add(target, message))
+            {
+                _remoteCasts.Send(_node, Self);
+            }
+
+            return;
+        }
+
+        _node.Cast(target, Self, message);
+    }
+
+    /// <summary>Before a call leaves, the casts made before it do (a call must not overtake them).</summary>
+    private void SendBufferedBeforeCall()
+    {
+        if (_turnThread == Environment.CurrentManagedThreadId)
+        {
+            _remoteCasts.Send(_node, Self);
         }
     }
 
@@ -189,17 +269,23 @@ internal sealed partial class InstanceHost : IFunctionContext
 
         if (Resolve(alias) is { } target)
         {
-            _node.Cast(target, Self, message);
+            Deliver(target, message);
         }
     }
 
-    public void CastRaw(InstanceId target, ReadOnlyMemory<byte> message) => _node.Cast(target, Self, message);
+    public void CastRaw(InstanceId target, ReadOnlyMemory<byte> message) => Deliver(target, message);
 
-    public Task<CallResult> CallAsync(string alias, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default) =>
-        Resolve(alias) is { } target ? _node.CallAsync(target, Self, message, cancellationToken) : Task.FromResult(CallResult.Error($"output '{alias}' of {Deployment.Name} is not connected"));
+    public Task<CallResult> CallAsync(string alias, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    {
+        SendBufferedBeforeCall();
+        return Resolve(alias) is { } target ? _node.CallAsync(target, Self, message, cancellationToken) : Task.FromResult(CallResult.Error($"output '{alias}' of {Deployment.Name} is not connected"));
+    }
 
-    public Task<CallResult> CallRawAsync(InstanceId target, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default) =>
-        _node.CallAsync(target, Self, message, cancellationToken);
+    public Task<CallResult> CallRawAsync(InstanceId target, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    {
+        SendBufferedBeforeCall();
+        return _node.CallAsync(target, Self, message, cancellationToken);
+    }
 
     public void DelayedCast(TimeSpan delay, string alias, ReadOnlyMemory<byte> message)
     {

@@ -30,6 +30,16 @@ internal sealed class NodeGrain(NodeRuntime node) : Grain, INodeGrain
         return Task.CompletedTask;
     }
 
+    public Task CastBatch(InstanceId source, InstanceId[] targets, byte[][] payloads)
+    {
+        for (var i = 0; i < targets.Length && i < payloads.Length; i++)
+        {
+            node.Cast(targets[i], source, payloads[i]);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<CallResult> Call(InstanceId target, InstanceId source, byte[] payload) => node.CallAsync(target, source, payload);
 
     public Task Ping() => Task.CompletedTask;

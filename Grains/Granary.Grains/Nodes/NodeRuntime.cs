@@ -19,6 +19,7 @@ public sealed partial class NodeRuntime
 {
     private readonly ConcurrentDictionary<InstanceId, InstanceHost> _instances = new();
     private readonly ConcurrentDictionary<LogicalFunctionId, byte[]> _localState = new();
+    private readonly ConcurrentDictionary<Guid, INodeGrain> _nodeGrains = new();
     private readonly Dictionary<string, IFunctionExecutor> _executors;
     private readonly IServiceProvider _services;
     private readonly NodeTelemetry _telemetry;
@@ -53,6 +54,10 @@ public sealed partial class NodeRuntime
 
     private IGrainFactory GrainFactory => _grainFactory ??= _services.GetRequiredService<Silo>().GrainFactory;
 
+    /// <summary>The grain of node <paramref name="nodeId"/>; references are kept, as every remote event needs one.</summary>
+    private INodeGrain NodeGrain(Guid nodeId) =>
+        _nodeGrains.TryGetValue(nodeId, out var grain) ? grain : _nodeGrains.GetOrAdd(nodeId, id => GrainFactory.GetGrain<INodeGrain>(id.ToString("D")));
+
     public IReadOnlyCollection<InstanceStatus> Instances => _instances.Values.Select(h => h.Status).ToList();
 
     /// <summary>
@@ -80,8 +85,8 @@ public sealed partial class NodeRuntime
         }
 
         var id = InstanceId.NewOn(NodeId);
-        var host = new InstanceHost(this, id, deployment);
-        var instance = _telemetry.Track(id, deployment, kind, await executor.CreateAsync(deployment, host, cancellationToken).ConfigureAwait(false));
+        var host = new InstanceHost(this, id, deployment, _telemetry.Track(id, deployment, kind));
+        var instance = await executor.CreateAsync(deployment, host, cancellationToken).ConfigureAwait(false);
         _instances[id] = host;
         var state = deployment.State ?? await LoadStateAsync(deployment).ConfigureAwait(false);
         try
@@ -136,8 +141,14 @@ public sealed partial class NodeRuntime
             return;
         }
 
-        _ = GrainFactory.GetGrain<INodeGrain>(target.NodeId.ToString("D")).Cast(target, source, payload.ToArray());
+        SendRemote(target, source, payload.ToArray());
     }
+
+    /// <summary>Sends one event to an instance on another node.</summary>
+    internal void SendRemote(InstanceId target, InstanceId source, byte[] payload) => _ = NodeGrain(target.NodeId).Cast(target, source, payload);
+
+    /// <summary>Sends events of one source to instances on node <paramref name="nodeId"/>, in order, as one message.</summary>
+    internal void SendRemote(Guid nodeId, InstanceId source, InstanceId[] targets, byte[][] payloads) => _ = NodeGrain(nodeId).CastBatch(source, targets, payloads);
 
     /// <summary>
     /// Calls <paramref name="target"/>, wherever it runs. A call that gets no answer within
@@ -157,7 +168,7 @@ public sealed partial class NodeRuntime
 
             using (GrainCallOptions.WithTimeout(timeout))
             {
-                return await GrainFactory.GetGrain<INodeGrain>(target.NodeId.ToString("D")).Call(target, source, payload.ToArray()).ConfigureAwait(false);
+                return await NodeGrain(target.NodeId).Call(target, source, payload.ToArray()).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is TimeoutException)

@@ -22,7 +22,7 @@ public sealed class NodeTelemetry : IDisposable
 
     private static readonly TimeSpan HealthMaxAge = TimeSpan.FromSeconds(1);
 
-    private readonly ConcurrentDictionary<InstanceId, MeasuredInstance> _instances = new();
+    private readonly ConcurrentDictionary<InstanceId, InstanceMeter> _instances = new();
     private readonly Channel<PlatformEvent> _events = Channel.CreateBounded<PlatformEvent>(new BoundedChannelOptions(10_000)
     {
         FullMode = BoundedChannelFullMode.DropOldest,
@@ -89,12 +89,12 @@ public sealed class NodeTelemetry : IDisposable
         _events.Writer.TryComplete();
     }
 
-    /// <summary>Wraps a new instance so its events are counted and timed.</summary>
-    internal IFunctionInstance Track(InstanceId id, ComponentDeployment deployment, string kind, IFunctionInstance instance)
+    /// <summary>Starts tracking a new instance; its mailbox loop records every event in the returned meter.</summary>
+    internal InstanceMeter Track(InstanceId id, ComponentDeployment deployment, string kind)
     {
-        var measured = new MeasuredInstance(id, deployment, kind, instance);
-        _instances[id] = measured;
-        return measured;
+        var meter = new InstanceMeter(id, deployment, kind);
+        _instances[id] = meter;
+        return meter;
     }
 
     internal void Started(InstanceId id)
@@ -140,7 +140,7 @@ public sealed class NodeTelemetry : IDisposable
     private IEnumerable<Measurement<double>> ObserveBusy() =>
         _instances.Values.Select(i => new Measurement<double>(i.Busy.TotalSeconds, Tags(i))).ToList();
 
-    private static KeyValuePair<string, object?>[] Tags(MeasuredInstance instance) =>
+    private static KeyValuePair<string, object?>[] Tags(InstanceMeter instance) =>
     [
         new("workflow", instance.Deployment.WorkflowId),
         new("component", instance.Deployment.Name),

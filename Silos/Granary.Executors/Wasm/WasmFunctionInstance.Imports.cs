@@ -11,6 +11,12 @@ namespace Granary.Executors.Wasm;
 // handlers, so they may read and write its memory and call its allocator.
 internal sealed partial class WasmFunctionInstance
 {
+    private const int MaxCachedNameBytes = 64;
+
+    private readonly (byte[] Utf8, string Text)[] _names = new (byte[], string)[8];
+    private int _nameCount;
+    private byte[]? _selfBytes;
+
     private WasmImports CreateImports() => new WasmImports()
         .AddFunction(WasmAbi.ImportModule, WasmAbi.Cast, new Action<int, int, int, int>(CastImport))
         .AddFunction(WasmAbi.ImportModule, WasmAbi.CastRaw, new Action<int, int, int, int>(CastRawImport))
@@ -22,14 +28,14 @@ internal sealed partial class WasmFunctionInstance
         .AddFunction(WasmAbi.ImportModule, WasmAbi.Sync, new Action<int, int>(SyncImport));
 
     private void CastImport(int targetPtr, int targetLen, int payloadPtr, int payloadLen) =>
-        _context.Cast(ReadString(targetPtr, targetLen), Guest(payloadPtr, payloadLen).ToArray());
+        _context.Cast(ReadName(targetPtr, targetLen), Guest(payloadPtr, payloadLen).ToArray());
 
     private void CastRawImport(int nodePtr, int componentPtr, int payloadPtr, int payloadLen) =>
         _context.CastRaw(ReadInstanceId(nodePtr, componentPtr), Guest(payloadPtr, payloadLen).ToArray());
 
     private int CallImport(int targetPtr, int targetLen, int payloadPtr, int payloadLen, int outPtrPtr, int outLenPtr)
     {
-        var target = ReadString(targetPtr, targetLen);
+        var target = ReadName(targetPtr, targetLen);
         var payload = Guest(payloadPtr, payloadLen).ToArray();
         return WaitForCall(target, token => _context.CallAsync(target, payload, token), outPtrPtr, outLenPtr);
     }
@@ -42,17 +48,18 @@ internal sealed partial class WasmFunctionInstance
     }
 
     private void TelemetryLogImport(int level, int targetPtr, int targetLen, int messagePtr, int messageLen) =>
-        _context.TelemetryLog((TelemetryLevel)Math.Clamp(level, (int)TelemetryLevel.Error, (int)TelemetryLevel.Trace), ReadString(targetPtr, targetLen), ReadString(messagePtr, messageLen));
+        _context.TelemetryLog((TelemetryLevel)Math.Clamp(level, (int)TelemetryLevel.Error, (int)TelemetryLevel.Trace), ReadName(targetPtr, targetLen), ReadString(messagePtr, messageLen));
 
     private void SelfImport(int nodePtr, int componentPtr)
     {
-        var self = _context.Self;
-        InstanceId.WriteUuid(self.NodeId, Guest(nodePtr, InstanceId.UuidSize));
-        InstanceId.WriteUuid(self.ComponentId, Guest(componentPtr, InstanceId.UuidSize));
+        // The ABI layout of this instance's id, made once: guests ask for it on many events (edgeless_is_self).
+        var self = _selfBytes ??= _context.Self.ToBytes();
+        self.AsSpan(0, InstanceId.UuidSize).CopyTo(Guest(nodePtr, InstanceId.UuidSize));
+        self.AsSpan(InstanceId.UuidSize, InstanceId.UuidSize).CopyTo(Guest(componentPtr, InstanceId.UuidSize));
     }
 
     private void DelayedCastImport(long delayMs, int targetPtr, int targetLen, int payloadPtr, int payloadLen) =>
-        _context.DelayedCast(TimeSpan.FromMilliseconds(Math.Max(0, delayMs)), ReadString(targetPtr, targetLen), Guest(payloadPtr, payloadLen).ToArray());
+        _context.DelayedCast(TimeSpan.FromMilliseconds(Math.Max(0, delayMs)), ReadName(targetPtr, targetLen), Guest(payloadPtr, payloadLen).ToArray());
 
     private void SyncImport(int dataPtr, int dataLen)
     {
@@ -128,6 +135,31 @@ internal sealed partial class WasmFunctionInstance
     }
 
     private string ReadString(int ptr, int length) => Encoding.UTF8.GetString(Guest(ptr, length));
+
+    /// <summary>
+    /// An output alias or telemetry target: a guest uses a handful of them on every event, so the decoded strings of
+    /// the first few short ones are kept and reused instead of decoding (and allocating) each time.
+    /// </summary>
+    private string ReadName(int ptr, int length)
+    {
+        var bytes = Guest(ptr, length);
+        var names = _names;
+        for (var i = 0; i < _nameCount; i++)
+        {
+            if (bytes.SequenceEqual(names[i].Utf8))
+            {
+                return names[i].Text;
+            }
+        }
+
+        var text = Encoding.UTF8.GetString(bytes);
+        if (_nameCount < names.Length && length <= MaxCachedNameBytes)
+        {
+            names[_nameCount++] = (bytes.ToArray(), text);
+        }
+
+        return text;
+    }
 
     private InstanceId ReadInstanceId(int nodePtr, int componentPtr) =>
         new(InstanceId.ReadUuid(Guest(nodePtr, InstanceId.UuidSize)), InstanceId.ReadUuid(Guest(componentPtr, InstanceId.UuidSize)));

@@ -66,50 +66,47 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
     }
 
     public Task InitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken) =>
-        RunEventAsync(WasmAbi.HandleInit, () =>
+        RunEventAsync(WasmAbi.HandleInit, (initPayload, state), static (self, s) =>
         {
-            var payload = Encoding.UTF8.GetBytes(initPayload ?? string.Empty);
-            var saved = state ?? [];
-            var payloadPtr = payload.Length > 0 ? CopyIn(payload) : 0;
-            var statePtr = saved.Length > 0 ? CopyIn(saved) : 0;
-            _handleInit(payloadPtr, payload.Length, statePtr, saved.Length);
+            var payload = Encoding.UTF8.GetBytes(s.initPayload ?? string.Empty);
+            var saved = s.state ?? [];
+            var payloadPtr = payload.Length > 0 ? self.CopyIn(payload) : 0;
+            var statePtr = saved.Length > 0 ? self.CopyIn(saved) : 0;
+            self._handleInit(payloadPtr, payload.Length, statePtr, saved.Length);
             if (payload.Length > 0)
             {
-                _free(payloadPtr, payload.Length);
+                self._free(payloadPtr, payload.Length);
             }
 
             if (saved.Length > 0)
             {
-                _free(statePtr, saved.Length);
+                self._free(statePtr, saved.Length);
             }
-
-            return true;
         });
 
     public Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
-        RunEventAsync(WasmAbi.HandleCast, () =>
+        RunEventAsync(WasmAbi.HandleCast, (source, message), static (self, s) =>
         {
-            _clear();
-            var component = CopyInUuid(source.ComponentId);
-            var node = CopyInUuid(source.NodeId);
-            var payload = CopyIn(message.Span);
-            _handleCast(node, component, payload, message.Length);
-            _free(component, InstanceId.UuidSize);
-            _free(node, InstanceId.UuidSize);
-            _free(payload, message.Length);
-            return true;
+            self._clear();
+            var component = self.CopyInUuid(s.source.ComponentId);
+            var node = self.CopyInUuid(s.source.NodeId);
+            var payload = self.CopyIn(s.message.Span);
+            self._handleCast(node, component, payload, s.message.Length);
+            self._free(component, InstanceId.UuidSize);
+            self._free(node, InstanceId.UuidSize);
+            self._free(payload, s.message.Length);
         });
 
     public Task<CallResult> CallAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
-        RunEventAsync(WasmAbi.HandleCall, () =>
+        RunEventAsync(WasmAbi.HandleCall, (source, message), static (self, s) =>
         {
-            _clear();
-            var component = CopyInUuid(source.ComponentId);
-            var node = CopyInUuid(source.NodeId);
-            var payload = CopyIn(message.Span);
-            var outPtr = CopyIn(stackalloc byte[4]);
-            var outLen = CopyIn(stackalloc byte[4]);
-            var code = _handleCall(node, component, payload, message.Length, outPtr, outLen);
+            self._clear();
+            var component = self.CopyInUuid(s.source.ComponentId);
+            var node = self.CopyInUuid(s.source.NodeId);
+            var payload = self.CopyIn(s.message.Span);
+            var outPtr = self.CopyIn(stackalloc byte[4]);
+            var outLen = self.CopyIn(stackalloc byte[4]);
+            var code = self._handleCall(node, component, payload, s.message.Length, outPtr, outLen);
             CallResult result;
             switch (code)
             {
@@ -117,30 +114,29 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
                     result = CallResult.NoReply;
                     break;
                 case 1:
-                    var replyPtr = ReadInt32(outPtr);
-                    var replyLen = ReadInt32(outLen);
-                    result = CallResult.Reply(Guest(replyPtr, replyLen).ToArray());
-                    _free(replyPtr, replyLen);
+                    var replyPtr = self.ReadInt32(outPtr);
+                    var replyLen = self.ReadInt32(outLen);
+                    result = CallResult.Reply(self.Guest(replyPtr, replyLen).ToArray());
+                    self._free(replyPtr, replyLen);
                     break;
                 default:
-                    result = CallResult.Error($"WebAssembly function {_component} answered the call with error code {code}");
+                    result = CallResult.Error($"WebAssembly function {self._component} answered the call with error code {code}");
                     break;
             }
 
-            _free(component, InstanceId.UuidSize);
-            _free(node, InstanceId.UuidSize);
-            _free(payload, message.Length);
-            _free(outPtr, 4);
-            _free(outLen, 4);
+            self._free(component, InstanceId.UuidSize);
+            self._free(node, InstanceId.UuidSize);
+            self._free(payload, s.message.Length);
+            self._free(outPtr, 4);
+            self._free(outLen, 4);
             return result;
         });
 
     public Task StopAsync(CancellationToken cancellationToken) =>
-        RunEventAsync(WasmAbi.HandleStop, () =>
+        RunEventAsync(WasmAbi.HandleStop, 0, static (self, _) =>
         {
-            _clear();
-            _handleStop();
-            return true;
+            self._clear();
+            self._handleStop();
         });
 
     public ValueTask DisposeAsync()
@@ -181,33 +177,108 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
         return true;
     }
 
-    private Task<T> RunEventAsync<T>(string export, Func<T> handler)
+    /// <summary>Runs an event that has no result: inline (no allocation) or on the instance's thread.</summary>
+    private Task RunEventAsync<TState>(string export, TState state, Action<WasmFunctionInstance, TState> handler)
     {
         if (Volatile.Read(ref _ended) != 0)
         {
-            return Task.FromException<T>(new WasmFunctionException($"WebAssembly function {_component} has ended; {export} was not run."));
+            return Task.FromException(Ended(export));
         }
 
-        return Run(() =>
+        if (_thread is not null)
         {
-            _eventStarted = Stopwatch.GetTimestamp();
-            if (_limits.FuelPerEvent is { } fuel && _instance.FuelRemaining < fuel)
-            {
-                _instance.AddFuel(fuel - _instance.FuelRemaining);
-            }
+            return RunEventOnThreadAsync(export, state, handler);
+        }
 
-            try
-            {
-                return handler();
-            }
-            catch (Exception ex)
-            {
-                // Whatever happened, the node now treats the instance as crashed: release its thread.
-                End();
-                throw Describe(export, ex);
-            }
-        });
+        try
+        {
+            RunEvent(export, state, handler);
+            return Task.CompletedTask;
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException(ex);
+        }
     }
+
+    /// <summary>Runs an event with a result: inline or on the instance's thread.</summary>
+    private Task<T> RunEventAsync<TState, T>(string export, TState state, Func<WasmFunctionInstance, TState, T> handler)
+    {
+        if (Volatile.Read(ref _ended) != 0)
+        {
+            return Task.FromException<T>(Ended(export));
+        }
+
+        if (_thread is not null)
+        {
+            return RunEventOnThreadAsync(export, state, handler);
+        }
+
+        try
+        {
+            return Task.FromResult(RunEvent(export, state, handler));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<T>(ex);
+        }
+    }
+
+    // Separate methods so that the closures are only allocated on this path, not on entry to the inline path.
+    private Task<bool> RunEventOnThreadAsync<TState>(string export, TState state, Action<WasmFunctionInstance, TState> handler) =>
+        _thread!.RunAsync(() =>
+        {
+            RunEvent(export, state, handler);
+            return true;
+        });
+
+    private Task<T> RunEventOnThreadAsync<TState, T>(string export, TState state, Func<WasmFunctionInstance, TState, T> handler) =>
+        _thread!.RunAsync(() => RunEvent(export, state, handler));
+
+    private void RunEvent<TState>(string export, TState state, Action<WasmFunctionInstance, TState> handler)
+    {
+        BeginEvent();
+        try
+        {
+            handler(this, state);
+        }
+        catch (Exception ex)
+        {
+            // Whatever happened, the node now treats the instance as crashed: release its thread.
+            End();
+            throw Describe(export, ex);
+        }
+    }
+
+    private T RunEvent<TState, T>(string export, TState state, Func<WasmFunctionInstance, TState, T> handler)
+    {
+        BeginEvent();
+        try
+        {
+            return handler(this, state);
+        }
+        catch (Exception ex)
+        {
+            End();
+            throw Describe(export, ex);
+        }
+    }
+
+    private void BeginEvent()
+    {
+        if (_thread is not null)
+        {
+            // Only the blocking host functions (which need a thread of their own) budget their waits by it.
+            _eventStarted = Stopwatch.GetTimestamp();
+        }
+
+        if (_limits.FuelPerEvent is { } fuel && _instance.FuelRemaining < fuel)
+        {
+            _instance.AddFuel(fuel - _instance.FuelRemaining);
+        }
+    }
+
+    private WasmFunctionException Ended(string export) => new($"WebAssembly function {_component} has ended; {export} was not run.");
 
     private Task<T> Run<T>(Func<T> action)
     {
@@ -259,21 +330,28 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
     /// <summary>Allocates <paramref name="data"/>'s length in the guest with its allocator and copies the bytes there.</summary>
     private int CopyIn(ReadOnlySpan<byte> data)
     {
-        var ptr = _alloc(data.Length);
-        if (ptr == 0 && data.Length > 0)
+        var ptr = Allocate(data.Length);
+        data.CopyTo(Guest(ptr, data.Length));
+        return ptr;
+    }
+
+    /// <summary>Allocates <paramref name="length"/> bytes in the guest with its allocator.</summary>
+    private int Allocate(int length)
+    {
+        var ptr = _alloc(length);
+        if (ptr == 0 && length > 0)
         {
             throw new WasmFunctionException(
-                $"WebAssembly function {_component} could not allocate {data.Length} bytes (edgeless_mem_alloc returned 0; memory {_memory.Pages} of at most {_memory.LimitPages} pages)");
+                $"WebAssembly function {_component} could not allocate {length} bytes (edgeless_mem_alloc returned 0; memory {_memory.Pages} of at most {_memory.LimitPages} pages)");
         }
 
-        data.CopyTo(Guest(ptr, data.Length));
         return ptr;
     }
 
     private int CopyInUuid(Guid uuid)
     {
-        Span<byte> bytes = stackalloc byte[InstanceId.UuidSize];
-        InstanceId.WriteUuid(uuid, bytes);
-        return CopyIn(bytes);
+        var ptr = Allocate(InstanceId.UuidSize);
+        InstanceId.WriteUuid(uuid, Guest(ptr, InstanceId.UuidSize));
+        return ptr;
     }
 }

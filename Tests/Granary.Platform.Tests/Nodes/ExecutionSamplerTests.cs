@@ -18,7 +18,7 @@ public sealed class ExecutionSamplerTests
         var sampler = new ExecutionSampler(capacity: 3);
         foreach (var seconds in new[] { 10, 20, 30, 40, 50 })
         {
-            sampler.Record(StartedAgo(seconds));
+            sampler.Record(StartedAgo(seconds), Stopwatch.GetTimestamp());
         }
 
         var drained = new List<FunctionExecutionSample>();

@@ -17,7 +17,7 @@ internal sealed partial class FunctionCompiler
     private static readonly FieldInfo MaxDepthField = typeof(InstanceContext).GetField(nameof(InstanceContext.MaxDepth))!;
     private static readonly FieldInfo FuelField = typeof(InstanceContext).GetField(nameof(InstanceContext.Fuel))!;
     private static readonly FieldInfo StackMarkField = typeof(InstanceContext).GetField(nameof(InstanceContext.StackMark))!;
-    private static readonly FieldInfo InterruptField = typeof(InstanceContext).GetField(nameof(InstanceContext.Interrupt))!;
+    private static readonly FieldInfo CallStateField = typeof(InstanceContext).GetField(nameof(InstanceContext.CallState))!;
     private static readonly FieldInfo MemBaseField = typeof(WasmMemory).GetField("Base", BindingFlags.NonPublic | BindingFlags.Instance)!;
     private static readonly FieldInfo MemSizeField = typeof(WasmMemory).GetField("Size", BindingFlags.NonPublic | BindingFlags.Instance)!;
     private static readonly FieldInfo GlobalBitsField = typeof(WasmGlobal).GetField("Bits", BindingFlags.NonPublic | BindingFlags.Instance)!;
@@ -185,7 +185,9 @@ internal sealed partial class FunctionCompiler
 
         // Volatile so the JIT cannot hoist the read out of a loop that never writes it.
         _il.Emit(OpCodes.Volatile);
-        _il.Emit(OpCodes.Ldfld, InterruptField);
+        _il.Emit(OpCodes.Ldfld, CallStateField);
+        _il.Emit(OpCodes.Ldc_I4, InstanceContext.InterruptBit);
+        _il.Emit(OpCodes.And);
         _il.Emit(OpCodes.Brfalse, ok);
         LdCtx();
         _il.Emit(OpCodes.Call, typeof(InstanceContext).GetMethod(nameof(InstanceContext.Interrupted))!);

@@ -20,8 +20,23 @@ internal abstract class InstanceContext
     /// <summary>A stack address; frames below it check the real stack again (see <see cref="CheckStack"/>).</summary>
     public nuint StackMark;
 
-    /// <summary>Set to 1 by the watchdog when the current call's deadline passes; polled at loops and entries.</summary>
-    public int Interrupt;
+    /// <summary>
+    /// The outermost timed call: its number (from bit <see cref="CallNumberShift"/> up), <see cref="InCallBit"/> while
+    /// it runs, and <see cref="InterruptBit"/>, set by the <see cref="Watchdog"/> when it runs past the call timeout and
+    /// polled by compiled code at loops and entries. Written only by the calling thread, except for the interrupt bit.
+    /// </summary>
+    public int CallState;
+
+    public const int InterruptBit = 1;
+    public const int InCallBit = 2;
+    public const int CallNumberShift = 2;
+
+    // Watchdog bookkeeping: Watched is 1 while the watchdog tracks this instance; the rest is the watchdog's own.
+    internal int Watched;
+    internal int WatchIdleSweeps;
+    internal int WatchedCall;
+    internal long WatchedSince;
+    internal bool WatchReleasing;
 
     public CompiledModule Module = null!;
     public WasmFunction?[] Functions = [];
@@ -33,13 +48,17 @@ internal abstract class InstanceContext
 
     private const uint StackCheckInterval = 16 * 1024;
 
+    /// <summary>The deepest stack address of this thread where the runtime's stack check passed; 0 for none yet.</summary>
+    [ThreadStatic]
+    private static nuint t_deepestPassed;
+
     private bool _fuelLimited;
-    private long _timeoutTicks;
+    private int _callNumber;
 
     internal IWasmInstance? Instance { get; set; }
 
-    /// <summary>The Stopwatch timestamp after which the watchdog interrupts the current outermost call.</summary>
-    internal long Deadline { get; private set; } = long.MaxValue;
+    /// <summary>The call timeout in Stopwatch ticks; 0 for none.</summary>
+    internal long TimeoutTicks { get; private set; }
 
     public void ApplyLimits(WasmInstanceLimits limits)
     {
@@ -52,7 +71,7 @@ internal abstract class InstanceContext
 
         if (limits.CallTimeout is { } timeout)
         {
-            _timeoutTicks = Math.Max(1, (long)(timeout.TotalSeconds * Stopwatch.Frequency));
+            TimeoutTicks = Math.Max(1, (long)(timeout.TotalSeconds * Stopwatch.Frequency));
         }
     }
 
@@ -66,36 +85,27 @@ internal abstract class InstanceContext
         }
     }
 
-    /// <summary>Called when a host call enters the instance; arms the per-call deadline at the outermost entry.</summary>
+    /// <summary>Called when a host call enters the instance; the outermost entry starts a timed call.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void OnEnter(int depth)
     {
-        if (depth == 0 && _timeoutTicks != 0)
+        if (depth == 0 && TimeoutTicks != 0)
         {
             Arm();
         }
     }
 
-    /// <summary>Called when a host call leaves the instance (normally or by a trap).</summary>
+    /// <summary>Called when a host call leaves the instance (normally or by a trap); clears an interrupt.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void OnExit(int depth)
     {
-        if (depth == 0 && _timeoutTicks != 0)
+        if (depth == 0 && TimeoutTicks != 0)
         {
-            Watchdog.Remove(this);
+            Volatile.Write(ref CallState, _callNumber << CallNumberShift);
         }
     }
 
-    /// <summary>Called by the watchdog thread (under its lock) to interrupt an overdue call.</summary>
-    internal void CheckDeadline(long now)
-    {
-        if (now > Deadline)
-        {
-            Volatile.Write(ref Interrupt, 1);
-        }
-    }
-
-    /// <summary>The trap for a set <see cref="Interrupt"/> flag.</summary>
+    /// <summary>The trap for a set <see cref="InterruptBit"/>.</summary>
     public static Exception Interrupted(InstanceContext ctx) => new WasmTrapException(WasmTrapKind.DeadlineExceeded);
 
     /// <summary>The trap for exhausted fuel; leaves the instance with no fuel.</summary>
@@ -108,17 +118,25 @@ internal abstract class InstanceContext
     /// <summary>
     /// Called by generated code at the instance's outermost frame and when a frame is deeper than
     /// <see cref="StackMark"/>: traps before the thread's stack runs out (at least 64 KiB must remain), then moves
-    /// the mark 16 KiB further down.
+    /// the mark 16 KiB further down. A frame no deeper than one this thread already checked needs no new check: the
+    /// runtime's check is only made below the deepest address that passed it so far.
     /// </summary>
     public static unsafe void CheckStack(InstanceContext ctx)
     {
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        byte probe = 0;
+        var here = (nuint)(&probe);
+        var passed = t_deepestPassed;
+        if (passed == 0 || here < passed)
         {
-            throw new WasmTrapException(WasmTrapKind.CallStackExhausted);
+            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            {
+                throw new WasmTrapException(WasmTrapKind.CallStackExhausted);
+            }
+
+            t_deepestPassed = here;
         }
 
-        byte probe = 0;
-        ctx.StackMark = (nuint)(&probe) - StackCheckInterval;
+        ctx.StackMark = here - StackCheckInterval;
     }
 
     /// <summary>The funcref for function <paramref name="index"/>, created on first use.</summary>
@@ -126,13 +144,13 @@ internal abstract class InstanceContext
 
     private void Arm()
     {
-        Watchdog.Add(this, Stopwatch.GetTimestamp() + _timeoutTicks);
-    }
-
-    internal void SetDeadline(long deadline)
-    {
-        Deadline = deadline;
-        Interrupt = 0;
+        // A new call number, then the watched check (see Watchdog for how an instance is released safely).
+        _callNumber++;
+        Volatile.Write(ref CallState, (_callNumber << CallNumberShift) | InCallBit);
+        if (Volatile.Read(ref Watched) == 0)
+        {
+            Watchdog.Watch(this);
+        }
     }
 
     private WasmFunction CreateFunction(int index)
