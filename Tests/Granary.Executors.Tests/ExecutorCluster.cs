@@ -39,8 +39,17 @@ public sealed class ExecutorCluster : IAsyncDisposable
 
     public IDomainGrain DomainGrain => Cluster.Client.GetGrain<IDomainGrain>(Domain);
 
-    /// <summary>Starts the orchestrator and <paramref name="nodes"/> node silos; <paramref name="node"/> adds to every node silo.</summary>
-    public static async Task<ExecutorCluster> StartAsync(int nodes, Action<WasmExecutorOptions>? wasm = null, Action<SiloBuilder>? node = null)
+    /// <summary>
+    /// Starts the orchestrator and <paramref name="nodes"/> node silos; <paramref name="node"/> adds to every node silo,
+    /// <paramref name="orchestrator"/> to the orchestrator silo (a runtime-less node of its own, say: count it in
+    /// <paramref name="orchestratorNodes"/> so the start waits for every node to register).
+    /// </summary>
+    public static async Task<ExecutorCluster> StartAsync(
+        int nodes,
+        Action<WasmExecutorOptions>? wasm = null,
+        Action<SiloBuilder>? node = null,
+        Action<SiloBuilder>? orchestrator = null,
+        int orchestratorNodes = 0)
     {
         var logs = new RecordingLoggerProvider();
         var orchestratorStarted = false;
@@ -55,6 +64,7 @@ public sealed class ExecutorCluster : IAsyncDisposable
                 {
                     orchestratorStarted = true;
                     s.AddGranaryOrchestrator(d => d.KeepAliveInterval = KeepAlive);
+                    orchestrator?.Invoke(s);
                 }
 
                 s.Services.AddSingleton<ILoggerProvider>(logs);
@@ -80,7 +90,7 @@ public sealed class ExecutorCluster : IAsyncDisposable
         }
 
         var platform = new ExecutorCluster(cluster, list, logs);
-        await platform.WaitAsync(async () => (await platform.DomainGrain.Inspect()).Nodes.Count == nodes);
+        await platform.WaitAsync(async () => (await platform.DomainGrain.Inspect()).Nodes.Count == nodes + orchestratorNodes);
         return platform;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Granary.Grains.Proxy;
 using Granary.Grains.Workflows;
 using Granary.Redis;
+using Granary.Runtime.Hosting;
 using Granary.Runtime.Testing;
 
 namespace Granary.Executors.Tests;
@@ -15,7 +16,8 @@ public sealed class MetricsCollectorTests : IAsyncLifetime
     private const double Alpha = 0.9;
     private RedisServerProcess _redis = null!;
     private RedisConnection _connection = null!;
-    private RedisResourceCluster _cluster = null!;
+    private readonly Guid _metricsNode = Guid.NewGuid();
+    private ExecutorCluster _cluster = null!;
 
     private IRedisDatabase Db => _connection.GetDatabase();
 
@@ -23,7 +25,19 @@ public sealed class MetricsCollectorTests : IAsyncLifetime
     {
         _redis = await RedisServerProcess.StartAsync();
         _connection = await RedisConnection.ConnectAsync(_redis.ConnectionString);
-        _cluster = await RedisResourceCluster.StartAsync(nodes: 1, proxyUrl: _redis.ConnectionString);
+        // The orchestrator silo also hosts the runtime-less metrics-collector node, as the silo host does with
+        // Granary:Proxy:Url.
+        _cluster = await ExecutorCluster.StartAsync(
+            nodes: 1,
+            node: s => s.AddRedisResource(),
+            orchestrator: s => s.AddMetricsCollectorNode(_redis.ConnectionString, n =>
+            {
+                n.NodeId = _metricsNode;
+                n.DomainId = ExecutorCluster.Domain;
+                n.Name = "orchestrator";
+                n.RefreshInterval = ExecutorCluster.KeepAlive;
+            }),
+            orchestratorNodes: 1);
     }
 
     public async Task DisposeAsync()
@@ -37,8 +51,8 @@ public sealed class MetricsCollectorTests : IAsyncLifetime
     {
         Functions =
         [
-            RedisResourceCluster.Function<MeasuredSource>("source", $"period=60,count={count}", new() { ["metric"] = "metrics", ["output"] = "sink" }),
-            RedisResourceCluster.Function<MeasuredSink>("sink", string.Empty, new() { ["metric"] = "metrics" }),
+            ExecutorCluster.DotnetFunction<MeasuredSource>("source", $"period=60,count={count}", new() { ["metric"] = "metrics", ["output"] = "sink" }),
+            ExecutorCluster.DotnetFunction<MeasuredSink>("sink", string.Empty, new() { ["metric"] = "metrics" }),
         ],
         Resources = [new ResourceSpec("metrics", "metrics-collector") { Configurations = new Dictionary<string, string> { ["wf_name"] = "measured_wf" } }],
     };
@@ -78,10 +92,10 @@ public sealed class MetricsCollectorTests : IAsyncLifetime
         var collector = await _cluster.InstanceOfAsync(ids["metrics"]);
         var source = await _cluster.InstanceOfAsync(ids["source"]);
 
-        Assert.Equal(_cluster.MetricsNode, collector.NodeId);
-        Assert.NotEqual(_cluster.MetricsNode, source.NodeId);
+        Assert.Equal(_metricsNode, collector.NodeId);
+        Assert.NotEqual(_metricsNode, source.NodeId);
         var summary = await _cluster.DomainGrain.Describe();
-        var node = Assert.Single(summary.Nodes, n => n.NodeId == _cluster.MetricsNode);
+        var node = Assert.Single(summary.Nodes, n => n.NodeId == _metricsNode);
         Assert.Empty(node.Runtimes);
         Assert.Equal(["metrics-collector"], node.ResourceClasses);
     }
@@ -120,7 +134,7 @@ public sealed class MetricsCollectorTests : IAsyncLifetime
         {
             Functions =
             [
-                RedisResourceCluster.Function<MetricsChatter>("chatter", string.Empty, new() { ["metric"] = "metrics" }),
+                ExecutorCluster.DotnetFunction<MetricsChatter>("chatter", string.Empty, new() { ["metric"] = "metrics" }),
                 .. Measured(count: 3).Functions,
             ],
         };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Granary.Grains.Workflows;
+using Granary.Runtime.Hosting;
 using Granary.Runtime.Testing;
 using Microsoft.Extensions.Logging;
 
@@ -9,12 +10,12 @@ namespace Granary.Executors.Tests;
 public sealed class RedisResourceTests : IAsyncLifetime
 {
     private RedisServerProcess _redis = null!;
-    private RedisResourceCluster _cluster = null!;
+    private ExecutorCluster _cluster = null!;
 
     public async Task InitializeAsync()
     {
         _redis = await RedisServerProcess.StartAsync();
-        _cluster = await RedisResourceCluster.StartAsync(nodes: 1);
+        _cluster = await ExecutorCluster.StartAsync(nodes: 1, node: s => s.AddRedisResource());
     }
 
     public async Task DisposeAsync()
@@ -25,7 +26,7 @@ public sealed class RedisResourceTests : IAsyncLifetime
 
     private WorkflowSpec CountingIntoRedis(string key, string initPayload) => new()
     {
-        Functions = [RedisResourceCluster.Function<CountingSource>("source", initPayload, new() { ["output"] = "store" })],
+        Functions = [ExecutorCluster.DotnetFunction<CountingSource>("source", initPayload, new() { ["output"] = "store" })],
         Resources =
         [
             new ResourceSpec("store", "redis")

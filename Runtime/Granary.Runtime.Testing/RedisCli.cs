@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Granary.Platform.Tests.Proxy;
+namespace Granary.Runtime.Testing;
 
 /// <summary>Runs the real <c>redis-cli</c> binary, as a delegated orchestrator or an operator would.</summary>
 public static class RedisCli
@@ -15,7 +15,7 @@ public static class RedisCli
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start redis-cli.");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start redis-cli (Debian: apt-get install -y redis-tools).");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
