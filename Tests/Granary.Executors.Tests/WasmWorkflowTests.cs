@@ -70,6 +70,28 @@ public sealed class WasmWorkflowTests
     }
 
     [Fact]
+    public async Task A_counter_with_global_state_keeps_its_count_when_the_orchestrator_migrates_it()
+    {
+        await using var platform = await ExecutorCluster.StartAsync(nodes: 2);
+        var spec = new WorkflowSpec
+        {
+            Functions = [ExecutorCluster.WasmFunction("counter", WasmModules.Example("counter"), "", annotations: new() { ["state_policy"] = "global" })],
+        };
+        var ids = await platform.DomainGrain.DeployWorkflow("migrating", spec);
+        var first = await platform.InstanceOfAsync(ids["counter"]);
+        await CastAsync(platform, first, 4);
+        await platform.WaitAsync(async () => (await CountAsync(platform, first)) == "4");
+
+        var target = platform.Nodes.Single(n => n.Name != first.NodeId.ToString("D"));
+        await platform.DomainGrain.Migrate(ids["counter"], Guid.Parse(target.Name));
+        var second = await platform.InstanceOfAsync(ids["counter"], i => i.NodeId != first.NodeId);
+        await CastAsync(platform, second, 2);
+
+        await platform.WaitAsync(async () => (await CountAsync(platform, second)) == "6");
+        Assert.DoesNotContain(await platform.NodeOf(first).Instances(), i => i.Id == first);
+    }
+
+    [Fact]
     public async Task Ping_on_one_node_answers_with_the_reply_of_pong_on_another()
     {
         await using var platform = await ExecutorCluster.StartAsync(nodes: 2);
