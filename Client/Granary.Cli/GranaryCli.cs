@@ -3,6 +3,7 @@ using System.Text;
 using Granary.Client;
 using Granary.Grains.Controller;
 using Granary.Grains.Functions;
+using Granary.Grains.Identity;
 using Granary.Grains.Workflows;
 using Spectre.Console;
 
@@ -190,7 +191,7 @@ public static class GranaryCli
 
     private static Command FunctionCommand(CommandContext context)
     {
-        var function = new Command("function", "Invoke function instances directly.");
+        var function = new Command("function", "Inspect logical functions and invoke their instances directly.");
         var workflowId = new Argument<string>("WORKFLOW") { Description = "The workflow id." };
         var component = new Argument<string>("COMPONENT") { Description = "The component name in the workflow." };
         var payload = new Argument<string>("PAYLOAD") { Description = "The payload, sent as UTF-8 text." };
@@ -216,6 +217,22 @@ public static class GranaryCli
             }
         }));
         function.Subcommands.Add(invoke);
+
+        var lid = new Argument<string>("LID") { Description = "The logical id of a function or resource (see 'workflow inspect')." };
+        var inspect = new Command("inspect", "Show a logical function: instances wanted and running, outputs, stored state.") { lid };
+        inspect.SetAction((result, token) => context.RunAsync(result, token, async (console, client) =>
+        {
+            var text = result.GetValue(lid)!;
+            if (!LogicalFunctionId.TryParse(text, null, out var logicalId))
+            {
+                throw new CliException($"'{text}' is not a logical id: expected a UUID such as 3f2b8c1e-0d4a-4c55-9e2f-7a1b2c3d4e5f.", ExitCodes.BadInput);
+            }
+
+            var details = await (await client.Value.ConfigureAwait(false)).Functions.InspectAsync(logicalId, token).ConfigureAwait(false)
+                ?? throw new CliException($"No domain runs a function with logical id {logicalId}.", ExitCodes.ClusterError);
+            Views.Function(console, details);
+        }));
+        function.Subcommands.Add(inspect);
         return function;
     }
 }

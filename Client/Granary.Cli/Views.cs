@@ -1,5 +1,6 @@
 using System.Globalization;
 using Granary.Grains.Controller;
+using Granary.Grains.Platform;
 using Spectre.Console;
 
 namespace Granary.Cli;
@@ -94,6 +95,27 @@ internal static class Views
         foreach (var i in details.Instances)
         {
             table.AddRow(Cell(i.Id.ComponentId.ToString("D")), Cell(i.WorkflowId), Cell(i.Component), Cell(i.LogicalId.ToString()), Cell(i.Events.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        console.Write(table);
+    }
+
+    public static void Function(IAnsiConsole console, LogicalFunctionDetails details)
+    {
+        var r = details.Record;
+        console.WriteLine($"{(r.IsResource ? "Resource" : "Function")} {r.Component} ({r.Kind}) of workflow {r.WorkflowId} in domain {r.DomainId}");
+        console.WriteLine($"Logical id {r.LogicalId}; instances {r.Instances.Length} of {r.DesiredInstances}{(r.UnplacedReason is { } why ? "; unplaced: " + why : string.Empty)}");
+        console.WriteLine(details.StateBytes is { } bytes
+            ? $"Global state: {bytes.ToString(CultureInfo.InvariantCulture)} bytes, saved {details.StateSavedAt!.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC"
+            : "Global state: none stored");
+        var table = NewTable("INSTANCE (NODE/INSTANCE)", "OUTPUT", "FEEDS (LOGICAL ID)");
+        var outputs = r.Outputs.OrderBy(o => o.Key, StringComparer.Ordinal).ToList();
+        for (var row = 0; row < Math.Max(Math.Max(r.Instances.Length, outputs.Count), 1); row++)
+        {
+            table.AddRow(
+                Cell(row < r.Instances.Length ? r.Instances[row].ToString() : row == 0 ? "-" : string.Empty),
+                Cell(row < outputs.Count ? outputs[row].Key : row == 0 ? "-" : string.Empty),
+                Cell(row < outputs.Count ? outputs[row].Value.ToString() : row == 0 ? "-" : string.Empty));
         }
 
         console.Write(table);

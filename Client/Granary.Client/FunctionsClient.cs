@@ -6,8 +6,8 @@ using Granary.Grains.Platform;
 namespace Granary.Client;
 
 /// <summary>
-/// Sends events straight to a function instance through its node, as another function would. Obtain it from
-/// <see cref="GranaryClient.Functions"/>.
+/// Logical functions: inspects them, and sends events straight to a function instance through its node, as another
+/// function would. Obtain it from <see cref="GranaryClient.Functions"/>.
 /// </summary>
 public sealed class FunctionsClient
 {
@@ -54,5 +54,15 @@ public sealed class FunctionsClient
 
         await node.Cast(instance, ClientSource, payload).ConfigureAwait(false);
         return null;
+    }
+
+    /// <summary>
+    /// A logical function as its domain last described it (instances wanted and running, outputs, why it is not
+    /// placed) with what is stored of its global state; null when no domain runs <paramref name="logicalId"/>.
+    /// </summary>
+    public async Task<LogicalFunctionDetails?> InspectAsync(LogicalFunctionId logicalId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await _grains.GetGrain<ILogicalFunctionGrain>(logicalId.ToString()).Inspect().ConfigureAwait(false);
     }
 }

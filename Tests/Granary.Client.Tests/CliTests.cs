@@ -134,6 +134,30 @@ public sealed partial class CliTests(ControllerClusterFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Function_inspect_prints_the_logical_function_and_rejects_a_bad_or_unknown_id()
+    {
+        var id = await StartValidAsync(Guid.NewGuid().ToString("N"));
+        var details = await Cluster.Client.Workflows.InspectAsync(id);
+        var a = details!.Components.Single(c => c.Name == "a");
+        var b = details.Components.Single(c => c.Name == "b");
+
+        var (exit, output, error) = await RunAsync("function", "inspect", a.LogicalId!.Value.ToString());
+        var (badExit, _, badError) = await RunAsync("function", "inspect", "not-a-uuid");
+        var (unknownExit, _, unknownError) = await RunAsync("function", "inspect", Guid.NewGuid().ToString());
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Contains($"Function a (DOTNET) of workflow {id}", output, StringComparison.Ordinal);
+        Assert.Contains("instances 1 of 1", output, StringComparison.Ordinal);
+        Assert.Contains(a.Instances.Single().ToString(), output, StringComparison.Ordinal);
+        Assert.Contains(b.LogicalId!.Value.ToString(), output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.BadInput, badExit);
+        Assert.Contains("'not-a-uuid' is not a logical id", badError, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.ClusterError, unknownExit);
+        Assert.Contains("No domain runs a function", unknownError, StringComparison.Ordinal);
+        Assert.True(await Cluster.Client.Workflows.StopAsync(id));
+    }
+
+    [Fact]
     public async Task Function_invoke_cast_reaches_the_instance()
     {
         var key = Guid.NewGuid().ToString("N");

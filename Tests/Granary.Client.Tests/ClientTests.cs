@@ -22,10 +22,10 @@ public sealed class ClientTests
     {
         await using var cluster = await ControllerCluster.StartAsync();
         var key = Guid.NewGuid().ToString("N");
-        var log = Path.Combine(Path.GetTempPath(), key + ".log");
+        var logFile = Path.Combine(Path.GetTempPath(), key + ".log");
         var nodeIds = cluster.Nodes.Select(n => n.Name).ToHashSet();
 
-        var id = await cluster.Client.Workflows.StartAsync(EchoChain(key, log));
+        var id = await cluster.Client.Workflows.StartAsync(EchoChain(key, logFile));
 
         var listed = Assert.Single(await cluster.Client.Workflows.ListAsync());
         Assert.Equal(id, listed.WorkflowId);
@@ -45,9 +45,23 @@ public sealed class ClientTests
             Assert.Contains(instance.NodeId.ToString("D"), nodeIds);
         });
 
+        // Each component's logical function grain knows what its domain decided: instances and outputs by logical id.
+        var first = details.Components.Single(c => c.Name == "first");
+        var second = details.Components.Single(c => c.Name == "second");
+        var function = await cluster.Client.Functions.InspectAsync(first.LogicalId!.Value);
+        Assert.NotNull(function);
+        Assert.Equal(id, function.Record.WorkflowId);
+        Assert.Equal(ControllerCluster.Domain, function.Record.DomainId);
+        Assert.Equal(("first", "DOTNET", false, 1), (function.Record.Component, function.Record.Kind, function.Record.IsResource, function.Record.DesiredInstances));
+        Assert.Equal(first.Instances, function.Record.Instances);
+        Assert.Equal(second.LogicalId, function.Record.Outputs["out"]);
+        Assert.Null(function.StateBytes);
+        var log = details.Components.Single(c => c.Name == "log");
+        Assert.Equal(("file-log", true), await cluster.Client.Functions.InspectAsync(log.LogicalId!.Value) is { } r ? (r.Record.Kind, r.Record.IsResource) : default);
+
         // The data plane works end to end: a cast from the client goes first → second → file-log.
         await cluster.Client.Functions.InvokeAsync(id, "first", "hello"u8.ToArray());
-        await cluster.WaitAsync(() => Task.FromResult(File.Exists(log) && File.ReadAllText(log).Contains("hello", StringComparison.Ordinal)));
+        await cluster.WaitAsync(() => Task.FromResult(File.Exists(logFile) && File.ReadAllText(logFile).Contains("hello", StringComparison.Ordinal)));
         var reply = await cluster.Client.Functions.InvokeAsync(id, "second", "ping"u8.ToArray(), call: true);
         Assert.Equal(CallResultKind.Reply, reply!.Kind);
         Assert.Equal("echo:ping", reply.Text);
@@ -64,6 +78,9 @@ public sealed class ClientTests
         }
 
         Assert.False(await cluster.Client.Workflows.StopAsync(id));
+
+        // The stopped workflow's logical functions are retired (one-way, so soon rather than at once).
+        await cluster.WaitAsync(async () => await cluster.Client.Functions.InspectAsync(first.LogicalId.Value) is null);
     }
 
     [Fact]

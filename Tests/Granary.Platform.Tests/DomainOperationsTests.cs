@@ -72,7 +72,7 @@ public sealed class DomainOperationsTests
         Assert.Contains("no function", unknownFunction.Message);
         var after = await platform.DomainGrain.Inspect();
         Assert.Equal(before.Instances[ids["relay"]], after.Instances[ids["relay"]]);
-        Assert.Equal(instancesOnOther.Select(i => i.Id).Order(), (await InstancesOn(platform, other)).Select(i => i.Id).Order());
+        Assert.Equal(instancesOnOther.Select(i => i.Id.ToString()).Order(StringComparer.Ordinal), (await InstancesOn(platform, other)).Select(i => i.Id.ToString()).Order(StringComparer.Ordinal));
         var relayed = Observed.Of(key + ":relay").Count;
         await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":relay").Count > relayed + 3));
         Assert.All(Observed.Of(key + ":relay"), n => Assert.Equal(allowed, n));

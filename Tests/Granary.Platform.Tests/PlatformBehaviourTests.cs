@@ -105,9 +105,13 @@ public sealed class PlatformBehaviourTests
                 PlatformCluster.Function<CounterFunction>("counter", $"key={key}", null, new() { ["node_id_match_any"] = others, ["state_policy"] = "global" }),
             ],
         };
-        await platform.DomainGrain.DeployWorkflow("state", spec);
+        var ids = await platform.DomainGrain.DeployWorkflow("state", spec);
         await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":count").Count >= 10));
         var counterNode = Observed.Of(key + ":node")[0];
+
+        // The count lives in the counter's logical function grain, on the orchestrator silo, not on the node.
+        var stored = await platform.Cluster.Client.GetGrain<ILogicalFunctionGrain>(ids["counter"].ToString()).Inspect();
+        Assert.True(stored?.StateBytes > 0, "no global state stored for the counter");
 
         await platform.Cluster.KillSiloAsync(platform.Nodes.Single(n => n.Name == counterNode));
         var before = Observed.Of(key + ":count").Count;

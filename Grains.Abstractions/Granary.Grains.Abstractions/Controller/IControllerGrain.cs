@@ -14,7 +14,7 @@ public interface IControllerGrain : IGrainWithStringKey
     const string Key = "controller";
 
     /// <summary>
-    /// Registers or refreshes a domain, which must refresh again within twice its refresh interval. Answers at once,
+    /// Registers or refreshes a domain, which must refresh again within three of its refresh intervals. Answers at once,
     /// never waiting for other work of the controller: orphan redeployment happens on the controller's keep-alive timer.
     /// </summary>
     [AlwaysInterleave]

@@ -20,4 +20,8 @@ public sealed record WorkflowInfo
 
     [Id(4)]
     public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When the last deployment on <see cref="DomainId"/> completed (controller clock); null while an orphan.</summary>
+    [Id(5)]
+    public DateTimeOffset? DeployedAt { get; init; }
 }

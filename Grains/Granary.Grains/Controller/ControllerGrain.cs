@@ -11,10 +11,11 @@ namespace Granary.Grains.Controller;
 
 /// <summary>
 /// The cluster's controller. Domains register on their keep-alive; workflows go to the fitting domain with the fewest
-/// workflows. Workflows are persisted; registered domains are not (they refresh within one of their intervals). On the
-/// keep-alive timer: domains past their deadline are dropped and their workflows become orphans; workflows whose domain
-/// reports that it no longer runs them (an orchestrator restart) are redeployed there; orphans are redeployed on a
-/// fitting domain as soon as one is registered.
+/// workflows. Each workflow is a <see cref="IWorkflowGrain"/> holding its specification and deployment; the controller
+/// persists the index of them, so both survive a controller restart. Registered domains are not persisted (they refresh
+/// within one of their intervals). On the keep-alive timer: domains past their deadline are dropped and their workflows
+/// become orphans; workflows whose domain reports that it no longer runs them (an orchestrator restart) become orphans
+/// too; orphans are redeployed on a fitting domain as soon as one is registered.
 /// </summary>
 [GrainType("granary.controller")]
 [SiloRolePlacement("controller")]
@@ -24,11 +25,14 @@ internal sealed partial class ControllerGrain(
     ILogger<ControllerGrain> logger,
     TimeProvider time) : Grain, IControllerGrain
 {
+    /// <summary>A domain is lost when it misses this many refresh intervals (one late refresh under load is not a loss).</summary>
+    private const int RefreshTolerance = 3;
+
     private readonly ControllerOptions _options = options.Value;
     private readonly Dictionary<string, DomainEntry> _domains = new(StringComparer.Ordinal);
     private DateTimeOffset _activatedAt;
 
-    private Dictionary<string, WorkflowRecord> Workflows => state.State.Workflows;
+    private Dictionary<string, WorkflowInfo> Workflows => state.State.Workflows;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -46,7 +50,7 @@ internal sealed partial class ControllerGrain(
             LogDomainRegistered(logger, id, string.Join(",", registration.Summary.Runtimes), string.Join(",", registration.Summary.ResourceClasses));
         }
 
-        _domains[id] = new DomainEntry(registration.Summary, now + 2 * registration.RefreshInterval, now, registration.RefreshInterval);
+        _domains[id] = new DomainEntry(registration.Summary, now + RefreshTolerance * registration.RefreshInterval, now, registration.RefreshInterval);
         return Task.CompletedTask;
     }
 
@@ -59,72 +63,45 @@ internal sealed partial class ControllerGrain(
         }
 
         var domain = ChooseDomain(spec, out var why) ?? throw new WorkflowRejectedException(why);
-        var record = new WorkflowRecord { Id = Guid.NewGuid().ToString("D"), Spec = spec, StartedAt = time.GetUtcNow() };
-        await DeployAsync(record, domain);
-        Workflows[record.Id] = record;
+        var id = Guid.NewGuid().ToString("D");
+
+        // Indexed before it starts, as an orphan: should the controller die before the start completes, the keep-alive
+        // finds either a started workflow to check or an empty workflow grain to drop, never an unindexed deployment.
+        var startedAt = time.GetUtcNow();
+        Workflows[id] = new WorkflowInfo { WorkflowId = id, State = WorkflowState.Orphan, StartedAt = startedAt, ComponentCount = spec.ComponentNames.Count() };
         await state.WriteStateAsync();
-        LogWorkflowStarted(logger, record.Id, domain);
-        await PublishAsync(domain, new WorkflowStarted(record.Id, [domain], time.GetUtcNow()));
-        return record.Id;
+        try
+        {
+            Workflows[id] = await Workflow(id).Start(spec, domain);
+        }
+        catch
+        {
+            Workflows.Remove(id);
+            await state.WriteStateAsync();
+            throw;
+        }
+
+        await state.WriteStateAsync();
+        return id;
     }
 
     public async Task<bool> StopWorkflow(string workflowId)
     {
-        if (!Workflows.Remove(workflowId, out var record))
+        if (!Workflows.Remove(workflowId))
         {
             return false;
         }
 
         await state.WriteStateAsync();
-        if (record.DomainId is { } domain)
-        {
-            await TryAsync(() => Domain(domain).StopWorkflow(workflowId), $"stop workflow {workflowId} in domain {domain}");
-            await PublishAsync(domain, new WorkflowStopped(workflowId, "stopped on request", time.GetUtcNow()));
-        }
-
-        LogWorkflowStopped(logger, workflowId);
+        await Workflow(workflowId).Stop();
         return true;
     }
 
     public Task<List<WorkflowInfo>> ListWorkflows() =>
-        Task.FromResult(Workflows.Values.OrderBy(w => w.StartedAt).ThenBy(w => w.Id, StringComparer.Ordinal).Select(Info).ToList());
+        Task.FromResult(Workflows.Values.OrderBy(w => w.StartedAt).ThenBy(w => w.WorkflowId, StringComparer.Ordinal).ToList());
 
-    public async Task<WorkflowDetails?> InspectWorkflow(string workflowId)
-    {
-        if (!Workflows.TryGetValue(workflowId, out var record))
-        {
-            return null;
-        }
-
-        DomainStatus? status = null;
-        if (record.DomainId is { } domain)
-        {
-            try
-            {
-                using (GrainCallOptions.WithTimeout(TimeSpan.FromSeconds(5)))
-                {
-                    status = await Domain(domain).Inspect();
-                }
-            }
-            catch (Exception ex)
-            {
-                LogActionFailed(logger, $"inspect domain {domain}", ex.Message);
-            }
-        }
-
-        var components = new List<ComponentInfo>();
-        foreach (var function in record.Spec.Functions)
-        {
-            components.Add(Component(record, function.Name, function.ClassSpecification.FunctionType.ToWireName(), status));
-        }
-
-        foreach (var resource in record.Spec.Resources)
-        {
-            components.Add(Component(record, resource.Name, resource.ClassType, status));
-        }
-
-        return new WorkflowDetails { Workflow = Info(record), Components = components };
-    }
+    public Task<WorkflowDetails?> InspectWorkflow(string workflowId) =>
+        Workflows.ContainsKey(workflowId) ? Workflow(workflowId).Inspect() : Task.FromResult<WorkflowDetails?>(null);
 
     public Task<List<DomainInfo>> ListDomains() => Task.FromResult(_domains.Values.OrderBy(d => d.Summary.DomainId, StringComparer.Ordinal).Select(d => new DomainInfo
     {
@@ -195,16 +172,15 @@ internal sealed partial class ControllerGrain(
     {
         var now = time.GetUtcNow();
         var changed = false;
-        var abandoned = new List<(string Workflow, string Domain)>();
         foreach (var lost in _domains.Values.Where(d => d.Deadline < now).ToList())
         {
             LogDomainLost(logger, lost.Summary.DomainId);
             _domains.Remove(lost.Summary.DomainId);
         }
 
-        foreach (var record in Workflows.Values)
+        foreach (var info in Workflows.Values.ToList())
         {
-            if (record.DomainId is not { } domainId)
+            if (info.DomainId is not { } domainId)
             {
                 continue;
             }
@@ -214,52 +190,44 @@ internal sealed partial class ControllerGrain(
                 // A refresh that does not list the workflow although it was received a full refresh interval after
                 // the deployment (so it was surely produced after it): the domain lost it, as an orchestrator
                 // restart keeps no workflows.
-                if (domain.ReceivedAt > record.DeployedAt + domain.RefreshInterval && !domain.Summary.Workflows.Contains(record.Id, StringComparer.Ordinal))
+                if (domain.ReceivedAt > info.DeployedAt + domain.RefreshInterval && !domain.Summary.Workflows.Contains(info.WorkflowId, StringComparer.Ordinal))
                 {
-                    LogWorkflowLostByDomain(logger, record.Id, domainId);
-                    MakeOrphan(record);
-                    changed = true;
+                    LogWorkflowLostByDomain(logger, info.WorkflowId, domainId);
+                    changed |= await TryUpdateAsync(info.WorkflowId, w => w.Orphan(false, _options.KeepAliveInterval), "orphan workflow");
                 }
             }
             else if (now - _activatedAt > _options.DomainGracePeriod)
             {
-                LogWorkflowOrphaned(logger, record.Id, domainId);
-                abandoned.Add((record.Id, domainId));
-                MakeOrphan(record);
-                changed = true;
+                LogWorkflowOrphaned(logger, info.WorkflowId, domainId);
+                changed |= await TryUpdateAsync(info.WorkflowId, w => w.Orphan(true, _options.KeepAliveInterval), "orphan workflow");
             }
-        }
-
-        // A lost domain may still be alive without nodes: make sure it does not start the workflow again later.
-        foreach (var (workflow, domainId) in abandoned)
-        {
-            await TryAsync(async () =>
-            {
-                using (GrainCallOptions.WithTimeout(_options.KeepAliveInterval))
-                {
-                    await Domain(domainId).StopWorkflow(workflow);
-                }
-            }, $"stop orphaned workflow {workflow} in lost domain {domainId}");
         }
 
         foreach (var orphan in Workflows.Values.Where(w => w.DomainId is null).OrderBy(w => w.StartedAt).ToList())
         {
-            if (ChooseDomain(orphan.Spec, out _) is not { } domain)
-            {
-                continue;
-            }
-
+            WorkflowSpec? spec;
             try
             {
-                // Whatever a previous deployment left there goes first, so the domain accepts the workflow id again.
-                await Domain(domain).StopWorkflow(orphan.Id);
-                await DeployAsync(orphan, domain);
-                LogWorkflowRedeployed(logger, orphan.Id, domain);
-                changed = true;
+                spec = await Workflow(orphan.WorkflowId).Spec();
             }
             catch (Exception ex)
             {
-                LogActionFailed(logger, $"redeploy workflow {orphan.Id} on domain {domain}", ex.Message);
+                LogActionFailed(logger, $"read workflow {orphan.WorkflowId}", ex.Message);
+                continue;
+            }
+
+            if (spec is null)
+            {
+                // Indexed by a start that never completed (the controller died during it): nothing runs anywhere.
+                LogWorkflowNeverStarted(logger, orphan.WorkflowId);
+                Workflows.Remove(orphan.WorkflowId);
+                changed = true;
+                continue;
+            }
+
+            if (ChooseDomain(spec, out _) is { } domain)
+            {
+                changed |= await TryUpdateAsync(orphan.WorkflowId, w => w.Redeploy(domain), $"redeploy workflow on domain {domain}");
             }
         }
 
@@ -269,18 +237,19 @@ internal sealed partial class ControllerGrain(
         }
     }
 
-    private static void MakeOrphan(WorkflowRecord record)
+    /// <summary>Applies a change through the workflow's grain and indexes its new line; false (logged) when it fails.</summary>
+    private async Task<bool> TryUpdateAsync(string workflowId, Func<IWorkflowGrain, Task<WorkflowInfo>> change, string what)
     {
-        record.DomainId = null;
-        record.Components = new Dictionary<string, Identity.LogicalFunctionId>(StringComparer.Ordinal);
-    }
-
-    private async Task DeployAsync(WorkflowRecord record, string domain)
-    {
-        var components = await Domain(domain).DeployWorkflow(record.Id, record.Spec);
-        record.DomainId = domain;
-        record.Components = new Dictionary<string, Identity.LogicalFunctionId>(components, StringComparer.Ordinal);
-        record.DeployedAt = time.GetUtcNow();
+        try
+        {
+            Workflows[workflowId] = await change(Workflow(workflowId));
+            return true;
+        }
+        catch (Exception ex)
+        {
+            LogActionFailed(logger, $"{what} {workflowId}", ex.Message);
+            return false;
+        }
     }
 
     /// <summary>The fitting live domain with the fewest workflows; null with the reason when none fits.</summary>
@@ -328,53 +297,9 @@ internal sealed partial class ControllerGrain(
         return null;
     }
 
-    private ComponentInfo Component(WorkflowRecord record, string name, string kind, DomainStatus? status)
-    {
-        if (!record.Components.TryGetValue(name, out var lid))
-        {
-            return new ComponentInfo { Name = name, Kind = kind, DomainId = record.DomainId };
-        }
-
-        return new ComponentInfo
-        {
-            Name = name,
-            Kind = kind,
-            DomainId = record.DomainId,
-            LogicalId = lid,
-            Instances = status?.Instances.TryGetValue(lid, out var instances) == true ? [.. instances] : [],
-            UnplacedReason = status is null ? "the domain did not answer" : status.Unplaced.GetValueOrDefault(lid),
-        };
-    }
-
-    private static WorkflowInfo Info(WorkflowRecord record) => new()
-    {
-        WorkflowId = record.Id,
-        DomainId = record.DomainId,
-        State = record.DomainId is null ? WorkflowState.Orphan : WorkflowState.Active,
-        ComponentCount = record.Spec.Functions.Count + record.Spec.Resources.Count,
-        StartedAt = record.StartedAt,
-    };
-
     private IDomainGrain Domain(string domainId) => GrainFactory.GetGrain<IDomainGrain>(domainId);
 
-    /// <summary>Publishes on the domain's platform event stream; a failure (or no such provider) is only logged.</summary>
-    private Task PublishAsync(string domainId, PlatformEvent item) => string.IsNullOrEmpty(_options.EventStreamProvider)
-        ? Task.CompletedTask
-        : TryAsync(
-            () => GetStreamProvider(_options.EventStreamProvider).GetStream<PlatformEvent>(new StreamId(PlatformStreams.Namespace, domainId)).OnNextAsync(item),
-            $"publish {item.GetType().Name} on stream {PlatformStreams.Namespace}/{domainId}");
-
-    private async Task TryAsync(Func<Task> action, string what)
-    {
-        try
-        {
-            await action();
-        }
-        catch (Exception ex)
-        {
-            LogActionFailed(logger, what, ex.Message);
-        }
-    }
+    private IWorkflowGrain Workflow(string workflowId) => GrainFactory.GetGrain<IWorkflowGrain>(workflowId);
 
     private sealed record DomainEntry(DomainSummary Summary, DateTimeOffset Deadline, DateTimeOffset ReceivedAt, TimeSpan RefreshInterval);
 
@@ -384,20 +309,14 @@ internal sealed partial class ControllerGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Domain {Domain} missed its deadline; its workflows become orphans")]
     private static partial void LogDomainLost(ILogger logger, string domain);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Workflow {Workflow} started on domain {Domain}")]
-    private static partial void LogWorkflowStarted(ILogger logger, string workflow, string domain);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Workflow {Workflow} stopped")]
-    private static partial void LogWorkflowStopped(ILogger logger, string workflow);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {Workflow} is an orphan: domain {Domain} is gone")]
     private static partial void LogWorkflowOrphaned(ILogger logger, string workflow, string domain);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {Workflow} is no longer run by domain {Domain}; redeploying it")]
     private static partial void LogWorkflowLostByDomain(ILogger logger, string workflow, string domain);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Workflow {Workflow} redeployed on domain {Domain}")]
-    private static partial void LogWorkflowRedeployed(ILogger logger, string workflow, string domain);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {Workflow} was indexed by a start that never completed; dropping it")]
+    private static partial void LogWorkflowNeverStarted(ILogger logger, string workflow);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Controller could not {What}: {Reason}")]
     private static partial void LogActionFailed(ILogger logger, string what, string reason);

@@ -1,9 +1,12 @@
 namespace Granary.Grains.Controller;
 
-/// <summary>The controller's persisted state: every workflow it is responsible for, active or orphaned.</summary>
+/// <summary>
+/// What the controller persists: the index of the cluster's workflows, each with its last known line (the
+/// <see cref="WorkflowGrain"/> of each holds the rest).
+/// </summary>
 [GenerateSerializer]
 public sealed class ControllerState
 {
-    [Id(0)]
-    public Dictionary<string, WorkflowRecord> Workflows { get; set; } = new(StringComparer.Ordinal);
+    [Id(1)]
+    public Dictionary<string, WorkflowInfo> Workflows { get; set; } = new(StringComparer.Ordinal);
 }

@@ -3,7 +3,7 @@ using Granary.Grains.Workflows;
 
 namespace Granary.Grains.Controller;
 
-/// <summary>What the controller persists about one workflow: enough to redeploy it anywhere.</summary>
+/// <summary>What a <see cref="WorkflowGrain"/> persists: enough to redeploy the workflow anywhere.</summary>
 [GenerateSerializer]
 public sealed class WorkflowRecord
 {

@@ -117,6 +117,8 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
                     await TryAsync(() => Node(instance.NodeId).StopInstance(instance), $"stop {instance}");
                 }
             }
+
+            Send(lid, static (grain, _) => grain.Retire(), (object?)null);
         }
     }
 
@@ -343,6 +345,9 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
     private async Task KeepAliveAsync()
     {
         _keepAliveRounds++;
+
+        // First, so that slow node probes below never make the domain's registration with the controller late.
+        RegisterWithController();
         var now = time.GetUtcNow();
         var lost = _nodes.Where(n => n.Value.Deadline < now).Select(n => n.Key).ToList();
 
@@ -382,7 +387,6 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
 
         await PlaceMissingAsync();
         ForgetPerformanceOfStoppedInstances();
-        RegisterWithController();
     }
 
     private void ForgetPerformanceOfStoppedInstances()
@@ -452,6 +456,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
                         : function.Requirements.Check(n.Descriptor).ToString()));
                 function.UnplacedReason = reasons;
                 LogUnplaceable(logger, function.Name, reasons);
+                SendRecord(function);
                 return started;
             }
 
@@ -469,6 +474,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
             {
                 function.UnplacedReason = $"node {node.Descriptor.DisplayName} failed to start it: {ex.Message}";
                 LogUnplaceable(logger, function.Name, function.UnplacedReason);
+                SendRecord(function);
                 return started;
             }
         }
@@ -528,6 +534,48 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         }
 
         await Task.WhenAll(patches);
+        foreach (var lid in components.Values)
+        {
+            SendRecord(_functions[lid]);
+        }
+    }
+
+    /// <summary>Tells the function's <see cref="ILogicalFunctionGrain"/> its current record, without waiting for it.</summary>
+    private void SendRecord(LogicalFunction function)
+    {
+        var record = new LogicalFunctionRecord
+        {
+            LogicalId = function.Template.LogicalId,
+            WorkflowId = function.WorkflowId,
+            DomainId = GetPrimaryKeyString(),
+            Component = function.Name,
+            Kind = function.Template.Function?.ClassSpecification.FunctionType.ToWireName() ?? function.Template.Resource!.ClassType,
+            IsResource = function.Template.Resource is not null,
+            DesiredInstances = function.Requirements.MaxInstances,
+            Instances = [.. function.Instances],
+            Outputs = Dependencies(function),
+            UnplacedReason = function.UnplacedReason,
+            UpdatedAt = time.GetUtcNow(),
+        };
+        Send(function.Template.LogicalId, static (grain, r) => grain.Update(r), record);
+    }
+
+    /// <summary>
+    /// A one-way message to a logical function grain. Its failure (no orchestrator silo reachable for it) is only
+    /// logged: the record is sent again with the next change, and placement never waits for it.
+    /// </summary>
+    private void Send<TArg>(LogicalFunctionId lid, Func<ILogicalFunctionGrain, TArg, Task> message, TArg argument)
+    {
+        try
+        {
+            _ = message(GrainFactory.GetGrain<ILogicalFunctionGrain>(lid.ToString()), argument).ContinueWith(
+                static (t, s) => LogActionFailed((ILogger)s!, "inform a logical function grain", t.Exception!.GetBaseException().Message),
+                logger, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+        catch (Exception ex)
+        {
+            LogActionFailed(logger, $"inform logical function {lid}", ex.Message);
+        }
     }
 
     private INodeGrain Node(Guid nodeId) => GrainFactory.GetGrain<INodeGrain>(nodeId.ToString("D"));

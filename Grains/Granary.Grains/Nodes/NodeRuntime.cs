@@ -186,7 +186,7 @@ public sealed partial class NodeRuntime
         var lid = host.Deployment.LogicalId;
         if (IsGlobalState(host.Deployment))
         {
-            await GrainFactory.GetGrain<IFunctionStateGrain>(lid.ToString()).Save(state).ConfigureAwait(false);
+            await GrainFactory.GetGrain<ILogicalFunctionGrain>(lid.ToString()).SaveState(state).ConfigureAwait(false);
         }
         else
         {
@@ -198,7 +198,7 @@ public sealed partial class NodeRuntime
     {
         if (IsGlobalState(deployment))
         {
-            return await GrainFactory.GetGrain<IFunctionStateGrain>(deployment.LogicalId.ToString()).Load().ConfigureAwait(false);
+            return await GrainFactory.GetGrain<ILogicalFunctionGrain>(deployment.LogicalId.ToString()).LoadState().ConfigureAwait(false);
         }
 
         return _localState.TryGetValue(deployment.LogicalId, out var state) ? state : null;
