@@ -191,6 +191,50 @@ public sealed class ContainerFunctionTests(ContainerEngineFixture engine)
     }
 
     [Fact]
+    public async Task Containers_left_by_a_dead_node_process_on_this_host_are_removed_before_the_first_container_starts()
+    {
+        // A process that has exited: its id names no process now (or one that started at another time).
+        using var gone = System.Diagnostics.Process.Start("true")!;
+        await gone.WaitForExitAsync();
+        var self = System.Diagnostics.Process.GetCurrentProcess();
+        var selfStart = new DateTimeOffset(self.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds();
+        var owners = new Dictionary<string, string>
+        {
+            ["dead"] = $"{Environment.MachineName}/{gone.Id}/{selfStart}",
+            ["alive"] = $"{Environment.MachineName}/{Environment.ProcessId}/{selfStart}",
+            ["elsewhere"] = $"another-host-{Guid.NewGuid():N}/{gone.Id}/1",
+        };
+        foreach (var (name, owner) in owners)
+        {
+            await engine.Docker.CreateContainerAsync(new Docker.ContainerCreateParameters
+            {
+                Image = engine.Image,
+                Labels = new Dictionary<string, string>
+                {
+                    [ContainerEngineFixture.RunLabel] = engine.RunId,
+                    [ContainerLabels.Managed] = "true",
+                    [ContainerLabels.Owner] = owner,
+                    [ContainerLabels.Workflow] = "leftover-" + name,
+                },
+            });
+        }
+
+        await using var platform = await StartAsync();
+        var ids = await platform.DomainGrain.DeployWorkflow("after-leftovers", new WorkflowSpec { Functions = [ExecutorCluster.ContainerFunction("fresh", engine.Code)] });
+        await platform.InstanceOfAsync(ids["fresh"]);
+
+        Assert.Empty(await engine.ContainersAsync(ContainerLabels.Workflow, "leftover-dead"));
+        Assert.Single(await engine.ContainersAsync(ContainerLabels.Workflow, "leftover-alive"));
+        Assert.Single(await engine.ContainersAsync(ContainerLabels.Workflow, "leftover-elsewhere"));
+        var fresh = Assert.Single(await engine.ContainersAsync(ContainerLabels.Workflow, "after-leftovers"));
+        Assert.Equal($"{Environment.MachineName}/{Environment.ProcessId}/{selfStart}", fresh.Labels[ContainerLabels.Owner]);
+        foreach (var kept in (await engine.ContainersAsync()).Where(c => c.Labels[ContainerLabels.Workflow].StartsWith("leftover-", StringComparison.Ordinal)))
+        {
+            await engine.Docker.RemoveContainerAsync(kept.Id, force: true);
+        }
+    }
+
+    [Fact]
     public async Task A_node_without_a_reachable_docker_engine_does_not_offer_containers()
     {
         var socket = Path.Combine(Path.GetTempPath(), "granary-no-docker-" + Guid.NewGuid().ToString("N") + ".sock");

@@ -117,6 +117,34 @@ public sealed class WasmWorkflowTests
         Assert.Equal(Enumerable.Range(0, 20).Select(i => $"pong:hello {i}"), replies);
     }
 
+    [Fact]
+    public async Task A_ring_of_relays_over_two_nodes_keeps_passing_the_token_around()
+    {
+        await using var platform = await ExecutorCluster.StartAsync(nodes: 2);
+        FunctionSpec Relay(string name, string next, bool client, int node) => ExecutorCluster.WasmFunction(
+            name, WasmModules.Example("relay"), client ? "is_client=true" : "is_client=false", new() { ["out"] = next }, new() { ["node_id_match_any"] = platform.Nodes[node].Name });
+        var spec = new WorkflowSpec { Functions = [Relay("client", "f1", true, 0), Relay("f1", "f2", false, 1), Relay("f2", "client", false, 0)] };
+
+        var ids = await platform.DomainGrain.DeployWorkflow("ring", spec);
+        var instances = new List<InstanceId>();
+        foreach (var lid in ids.Values)
+        {
+            instances.Add(await platform.InstanceOfAsync(lid));
+        }
+
+        // One token, handled by each member in turn: all of them keep counting events.
+        await platform.WaitAsync(async () =>
+        {
+            var events = new List<long>();
+            foreach (var instance in instances)
+            {
+                events.Add((await platform.NodeOf(instance).Instances()).Single(i => i.Id == instance).Events);
+            }
+
+            return events.All(e => e >= 200);
+        }, 30_000);
+    }
+
     [Theory]
     [InlineData("trap", "", "unreachable")]
     [InlineData("spin", WasmAnnotations.MaxEventMs + "=300", "deadline exceeded")]

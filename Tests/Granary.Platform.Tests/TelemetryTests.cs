@@ -86,13 +86,7 @@ public sealed class TelemetryTests
             configureSilo: s => s.AddMemoryStreams(PlatformStreams.DefaultProvider),
             configureNode: s => s.Services.Configure<NodeOptions>(n => n.PerformanceSampleInterval = TimeSpan.FromMilliseconds(300)));
         var received = new ConcurrentQueue<PlatformEvent>();
-        var stream = platform.Cluster.Silos[0].Silo.GetStreamProvider(PlatformStreams.DefaultProvider)
-            .GetStream<PlatformEvent>(new StreamId(PlatformStreams.Namespace, PlatformCluster.Domain));
-        await using var subscription = await stream.SubscribeAsync((item, _) =>
-        {
-            received.Enqueue(item);
-            return Task.CompletedTask;
-        });
+        await using var subscription = await SubscribeAsync(platform, received);
         var key = Guid.NewGuid().ToString("N");
         var spec = new WorkflowSpec
         {
@@ -128,6 +122,36 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task The_domain_publishes_node_registered_and_node_lost_on_its_stream()
+    {
+        await using var platform = await PlatformCluster.StartAsync(nodes: 1, configureSilo: s => s.AddMemoryStreams(PlatformStreams.DefaultProvider));
+        var received = new ConcurrentQueue<PlatformEvent>();
+        await using var subscription = await SubscribeAsync(platform, received);
+
+        var extra = await platform.Cluster.StartSiloAsync(configureSilo: s => s
+            .AddGranaryNode(n =>
+            {
+                n.DomainId = PlatformCluster.Domain;
+                n.Name = "extra";
+                n.RefreshInterval = PlatformCluster.KeepAlive;
+                n.NumCpus = 7;
+            })
+            .AddDotnetFunctions());
+        var extraId = Guid.Parse(extra.Name);
+        await platform.WaitAsync(() => Task.FromResult(received.OfType<NodeRegistered>().Any(e => e.NodeId == extraId)));
+        await platform.Cluster.KillSiloAsync(extra);
+        await platform.WaitAsync(() => Task.FromResult(received.OfType<NodeLost>().Any(e => e.NodeId == extraId)));
+
+        var registered = received.OfType<NodeRegistered>().Single(e => e.NodeId == extraId);
+        Assert.Equal(PlatformCluster.Domain, registered.DomainId);
+        Assert.Equal(7, registered.Capabilities.NumCpus);
+        var lost = received.OfType<NodeLost>().Single(e => e.NodeId == extraId);
+        Assert.Equal(PlatformCluster.Domain, lost.DomainId);
+        Assert.True(lost.Reason is "its silo is gone" or "refresh deadline passed", lost.Reason);
+        Assert.DoesNotContain(received.OfType<NodeLost>(), e => e.NodeId == Guid.Parse(platform.Nodes[0].Name));
+    }
+
+    [Fact]
     public async Task The_controller_publishes_workflow_started_and_stopped_on_the_domain_stream()
     {
         var first = true;
@@ -141,13 +165,7 @@ public sealed class TelemetryTests
             }
         });
         var received = new ConcurrentQueue<PlatformEvent>();
-        await using var subscription = await platform.Cluster.Silos[0].Silo.GetStreamProvider(PlatformStreams.DefaultProvider)
-            .GetStream<PlatformEvent>(new StreamId(PlatformStreams.Namespace, PlatformCluster.Domain))
-            .SubscribeAsync((item, _) =>
-            {
-                received.Enqueue(item);
-                return Task.CompletedTask;
-            });
+        await using var subscription = await SubscribeAsync(platform, received);
         var controller = platform.Cluster.Client.GetGrain<IControllerGrain>(IControllerGrain.Key);
         var spec = new WorkflowSpec { Functions = [PlatformCluster.Function<IdleFunction>("idle", $"key={Guid.NewGuid():N}")] };
         string? id = null;
@@ -171,4 +189,14 @@ public sealed class TelemetryTests
 
         Assert.Equal([PlatformCluster.Domain], received.OfType<WorkflowStarted>().Single(e => e.WorkflowId == id).DomainIds);
     }
+
+    /// <summary>Collects every event on the domain's platform stream into <paramref name="received"/>.</summary>
+    private static Task<StreamSubscriptionHandle> SubscribeAsync(PlatformCluster platform, ConcurrentQueue<PlatformEvent> received) =>
+        platform.Cluster.Silos[0].Silo.GetStreamProvider(PlatformStreams.DefaultProvider)
+            .GetStream<PlatformEvent>(new StreamId(PlatformStreams.Namespace, PlatformCluster.Domain))
+            .SubscribeAsync((item, _) =>
+            {
+                received.Enqueue(item);
+                return Task.CompletedTask;
+            });
 }

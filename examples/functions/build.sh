@@ -9,7 +9,7 @@ command -v "$clang" >/dev/null || { echo "build.sh: $clang not found; run script
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-  names=(noop message_generator vector_mul counter ping pong)
+  names=(noop message_generator vector_mul counter ping pong relay)
 fi
 
 exports=(edgeless_mem_alloc edgeless_mem_free edgeless_mem_clear handle_cast_asm handle_call_asm handle_init_asm handle_stop_asm)

@@ -4,7 +4,6 @@ using Granary.Grains.Platform;
 using Granary.Grains.Workflows;
 using Granary.Persistence;
 using Granary.Placement;
-using Granary.Streams;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +22,7 @@ internal sealed partial class WorkflowGrain(
     ILogger<WorkflowGrain> logger,
     TimeProvider time) : Grain, IWorkflowGrain
 {
-    private readonly ControllerOptions _options = options.Value;
+    private PlatformEventSink? _events;
 
     private string Id => GetPrimaryKeyString();
 
@@ -42,7 +41,7 @@ internal sealed partial class WorkflowGrain(
         state.State = record;
         await state.WriteStateAsync();
         LogWorkflowStarted(logger, Id, domainId);
-        await PublishAsync(domainId, new WorkflowStarted(Id, [domainId], time.GetUtcNow()));
+        await EventSink.PublishAsync(domainId, new WorkflowStarted(Id, [domainId], time.GetUtcNow()));
         return Info(record);
     }
 
@@ -57,7 +56,7 @@ internal sealed partial class WorkflowGrain(
         if (record.DomainId is { } domain)
         {
             await TryAsync(() => Domain(domain).StopWorkflow(Id), $"stop workflow {Id} in domain {domain}");
-            await PublishAsync(domain, new WorkflowStopped(Id, "stopped on request", time.GetUtcNow()));
+            await EventSink.PublishAsync(domain, new WorkflowStopped(Id, "stopped on request", time.GetUtcNow()));
         }
 
         LogWorkflowStopped(logger, Id);
@@ -176,14 +175,9 @@ internal sealed partial class WorkflowGrain(
         DeployedAt = record.DomainId is null ? null : record.DeployedAt,
     };
 
-    private IDomainGrain Domain(string domainId) => GrainFactory.GetGrain<IDomainGrain>(domainId);
+    private PlatformEventSink EventSink => _events ??= new PlatformEventSink(options.Value.EventStreamProvider, GetStreamProvider, logger);
 
-    /// <summary>Publishes on the domain's platform event stream; a failure (or no such provider) is only logged.</summary>
-    private Task PublishAsync(string domainId, PlatformEvent item) => string.IsNullOrEmpty(_options.EventStreamProvider)
-        ? Task.CompletedTask
-        : TryAsync(
-            () => GetStreamProvider(_options.EventStreamProvider).GetStream<PlatformEvent>(new StreamId(PlatformStreams.Namespace, domainId)).OnNextAsync(item),
-            $"publish {item.GetType().Name} on stream {PlatformStreams.Namespace}/{domainId}");
+    private IDomainGrain Domain(string domainId) => GrainFactory.GetGrain<IDomainGrain>(domainId);
 
     private async Task TryAsync(Func<Task> action, string what)
     {

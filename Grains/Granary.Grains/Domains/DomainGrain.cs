@@ -1,4 +1,5 @@
 using Granary.Grains.Controller;
+using Granary.Grains.Events;
 using Granary.Grains.Identity;
 using Granary.Grains.Nodes;
 using Granary.Grains.Placement;
@@ -35,6 +36,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
     private long _lastRoundRobinOrder;
     private long _registrations;
     private long _keepAliveRounds;
+    private PlatformEventSink? _events;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -52,6 +54,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
             // The node restarted: whatever it ran is gone.
             LogNodeRestarted(logger, registration.Node.DisplayName);
             _nodes.Remove(id);
+            Publish(new NodeLost(id, GetPrimaryKeyString(), "restarted (registered with a new nonce)", time.GetUtcNow()));
             await RecoverFromLostNodesAsync([id]);
         }
 
@@ -61,6 +64,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         if (isNew)
         {
             LogNodeRegistered(logger, registration.Node.DisplayName, GetPrimaryKeyString());
+            Publish(new NodeRegistered(id, GetPrimaryKeyString(), registration.Node.Capabilities, time.GetUtcNow()));
             await PlaceMissingAsync();
         }
 
@@ -373,11 +377,13 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
                 return (Id: id, Alive: true);
             }
         }).ToList();
-        lost.AddRange((await Task.WhenAll(probes)).Where(p => !p.Alive).Select(p => p.Id));
+        var unreachable = (await Task.WhenAll(probes)).Where(p => !p.Alive).Select(p => p.Id).ToHashSet();
+        lost.AddRange(unreachable);
         foreach (var id in lost)
         {
             LogNodeLost(logger, _nodes[id].Descriptor.DisplayName);
             _nodes.Remove(id);
+            Publish(new NodeLost(id, GetPrimaryKeyString(), unreachable.Contains(id) ? "its silo is gone" : "refresh deadline passed", time.GetUtcNow()));
         }
 
         if (lost.Count > 0)
@@ -577,6 +583,10 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
             LogActionFailed(logger, $"inform logical function {lid}", ex.Message);
         }
     }
+
+    /// <summary>Publishes a node event on the domain's platform stream without waiting for it (failures are only logged).</summary>
+    private void Publish(PlatformEvent item) =>
+        _ = (_events ??= new PlatformEventSink(_options.EventStreamProvider, GetStreamProvider, logger)).PublishAsync(GetPrimaryKeyString(), item);
 
     private INodeGrain Node(Guid nodeId) => GrainFactory.GetGrain<INodeGrain>(nodeId.ToString("D"));
 

@@ -19,4 +19,10 @@ public sealed class DomainOptions
     /// older ones are dropped.
     /// </summary>
     public int PerformanceWindow { get; set; } = 100;
+
+    /// <summary>
+    /// The stream provider on which <c>NodeRegistered</c> and <c>NodeLost</c> are published (namespace
+    /// <c>granary.events</c>, key = the domain id); empty disables publishing.
+    /// </summary>
+    public string EventStreamProvider { get; set; } = Events.PlatformStreams.DefaultProvider;
 }

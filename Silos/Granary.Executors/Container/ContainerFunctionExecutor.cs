@@ -19,11 +19,12 @@ namespace Granary.Executors.Container;
 /// <see cref="ContainerAnnotations"/>. The node talks to the function's HTTP server on a loopback port it picks and
 /// serves the function's callbacks on its host API; README.md in this folder specifies the protocol. An unexpected
 /// exit is reported as a crash; a stopped or crashed instance's container is removed, and so are all of them when
-/// the node shuts down.
+/// the node shuts down. Containers a dead node process left on this host are removed before the first container starts.
 /// </summary>
 public sealed partial class ContainerFunctionExecutor : IFunctionExecutor, IAsyncDisposable
 {
     private readonly ContainerRuntime _runtime;
+    private readonly Lazy<Task> _sweep;
 
     /// <summary>Creates the executor on <paramref name="docker"/>; the host API starts with the first instance.</summary>
     public ContainerFunctionExecutor(IDockerClient docker, IOptions<ContainerExecutorOptions> options, ILogger<ContainerFunctionExecutor> logger)
@@ -31,6 +32,7 @@ public sealed partial class ContainerFunctionExecutor : IFunctionExecutor, IAsyn
         ArgumentNullException.ThrowIfNull(docker);
         ArgumentNullException.ThrowIfNull(options);
         _runtime = new ContainerRuntime(docker, options.Value, logger);
+        _sweep = new Lazy<Task>(RemoveLeftoversAsync);
     }
 
     /// <summary>CONTAINER, the EDGELESS name of the container runtime.</summary>
@@ -56,6 +58,7 @@ public sealed partial class ContainerFunctionExecutor : IFunctionExecutor, IAsyn
         }
 
         var limits = ContainerLimits.Resolve(_runtime.Options, function.Annotations, deployment.Name);
+        await _sweep.Value.ConfigureAwait(false);
         var self = context.Self;
         var basePath = await BasePathAsync(image, deployment.Name, self, cancellationToken).ConfigureAwait(false);
         var hostApi = await _runtime.HostApi.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
@@ -86,6 +89,7 @@ public sealed partial class ContainerFunctionExecutor : IFunctionExecutor, IAsyn
                     [ContainerLabels.Instance] = self.ToString(),
                     [ContainerLabels.Function] = deployment.Name,
                     [ContainerLabels.Workflow] = deployment.WorkflowId,
+                    [ContainerLabels.Owner] = ContainerOwner.Current,
                 },
                 NanoCpus = limits.NanoCpus,
                 MemoryBytes = limits.MemoryBytes,
@@ -117,6 +121,34 @@ public sealed partial class ContainerFunctionExecutor : IFunctionExecutor, IAsyn
 
         LogStarted(_runtime.Logger, deployment.Name, self, image.ImageWithTag, id[..Math.Min(12, id.Length)], port);
         return instance;
+    }
+
+    /// <summary>
+    /// Before the first container starts: removes Granary containers left on this host by a node process that died
+    /// without removing them (see <see cref="ContainerOwner"/>). A failure is only logged; the sweep is not retried.
+    /// </summary>
+    private async Task RemoveLeftoversAsync()
+    {
+        try
+        {
+            var managed = await _runtime.Docker.ListContainersAsync(new ContainerListOptions
+            {
+                All = true,
+                Labels = new Dictionary<string, string?> { [ContainerLabels.Managed] = "true" },
+            }).ConfigureAwait(false);
+            foreach (var container in managed)
+            {
+                if (container.Labels.TryGetValue(ContainerLabels.Owner, out var owner) && ContainerOwner.IsGoneOnThisHost(owner))
+                {
+                    await _runtime.Docker.RemoveContainerAsync(container.Id, force: true).ConfigureAwait(false);
+                    LogLeftoverRemoved(_runtime.Logger, container.Id[..Math.Min(12, container.Id.Length)], container.Labels.GetValueOrDefault(ContainerLabels.Instance) ?? "?", owner);
+                }
+            }
+        }
+        catch (Exception e) when (e is DockerApiException or DockerConnectionException or TimeoutException or IOException or HttpRequestException)
+        {
+            LogSweepFailed(_runtime.Logger, e.Message);
+        }
     }
 
     /// <summary>Removes the containers of the instances still running (the node is shutting down) and closes the host API.</summary>
@@ -159,6 +191,12 @@ public sealed partial class ContainerFunctionExecutor : IFunctionExecutor, IAsyn
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed container {Container} of instance {Instance}, left behind by node process {Owner} that is gone")]
+    private static partial void LogLeftoverRemoved(ILogger logger, string container, string instance, string owner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not look for containers left behind by earlier node processes: {Reason}")]
+    private static partial void LogSweepFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Container function {Function} instance {Instance}: image {Image}, container {Container}, port {Port}")]
     private static partial void LogStarted(ILogger logger, string function, InstanceId instance, string image, string container, int port);

@@ -20,4 +20,7 @@ public static class ContainerLabels
 
     /// <summary>The id of the workflow the function belongs to.</summary>
     public const string Workflow = "granary.workflow";
+
+    /// <summary>The node process that created the container, <c>HOST/PID/START</c> (see <see cref="ContainerOwner"/>).</summary>
+    public const string Owner = "granary.owner";
 }

@@ -21,9 +21,9 @@ namespace Granary.Benchmarks.Suites;
 /// The <c>executors</c> suite: the WebAssembly executor against the .NET executor, measured side by side in one run.
 /// <c>wasm_instance_start_us</c>: create and initialise an instance of the noop example (module already compiled) on
 /// the executor; baseline <c>dotnet_instance_start_us</c>, the same for a no-op .NET function.
-/// <c>wasm_cast_us</c>: one cast between instances on the same node, in a three-function ring of vector_mul
-/// (input_size=1) running on a one-node TestCluster, measured as elapsed time over events handled; baseline
-/// <c>dotnet_cast_us</c>, the same ring of a .NET relay function. Needs clang-14 (the examples are built by
+/// <c>wasm_cast_us</c>: one cast between instances on the same node, in a three-function ring of the relay example
+/// (every cast passed on unchanged) running on a one-node TestCluster, measured as elapsed time over events handled;
+/// baseline <c>dotnet_cast_us</c>, the same ring of the same relay written in C#. Needs clang-14 (the examples are built by
 /// examples/functions/build.sh).
 /// <c>container_start_ms</c>: create and initialise an instance of the container-function template
 /// (examples/functions/container, built by its build.sh with docker import) on the container executor, until its
@@ -41,7 +41,7 @@ public sealed class ExecutorsSuite : IBenchmarkSuite
     {
         var examples = BuildExamples();
         var noop = Path.Combine(examples, "noop", "noop.wasm");
-        var vectorMul = Path.Combine(examples, "vector_mul", "vector_mul.wasm");
+        var relay = Path.Combine(examples, "relay", "relay.wasm");
 
         var wasmStart = await MeasureStartAsync(Executor(), Deployment(noop, FunctionType.RustWasm, "noop"), cancellationToken);
         var dotnetStart = await MeasureStartAsync(
@@ -94,7 +94,7 @@ public sealed class ExecutorsSuite : IBenchmarkSuite
 
             var nodeGrain = cluster.Client.GetGrain<INodeGrain>(node.Name);
             var dotnetCast = await MeasureRingAsync(domain, nodeGrain, "dotnet-ring", Ring(name => DotnetRelay(name)), report, cancellationToken);
-            var wasmCast = await MeasureRingAsync(domain, nodeGrain, "wasm-ring", Ring(name => WasmRelay(name, vectorMul)), report, cancellationToken);
+            var wasmCast = await MeasureRingAsync(domain, nodeGrain, "wasm-ring", Ring(name => WasmRelay(name, relay)), report, cancellationToken);
             report.Lower("dotnet_cast_us", dotnetCast, "us");
             report.Lower("wasm_cast_us", wasmCast, "us", dotnetCast);
             if (docker is not null)
@@ -245,9 +245,9 @@ public sealed class ExecutorsSuite : IBenchmarkSuite
         };
 
     private static FunctionSpec WasmRelay(string name, string wasm) =>
-        new(name, new FunctionClassSpecification("vector_mul", FunctionType.RustWasm, "1", wasm))
+        new(name, new FunctionClassSpecification("relay", FunctionType.RustWasm, "1", wasm))
         {
-            Annotations = new Dictionary<string, string> { ["init-payload"] = "seed=42,is_client=false,input_size=1" },
+            Annotations = new Dictionary<string, string> { ["init-payload"] = "is_client=false" },
         };
 
     /// <summary>Runs the ring for a warm-up second, then measures wall time over the events its instances handled.</summary>
@@ -289,7 +289,7 @@ public sealed class ExecutorsSuite : IBenchmarkSuite
     private static string BuildExamples()
     {
         var script = Path.Combine(RepositoryRoot(), "examples", "functions", "build.sh");
-        var failure = RunTool("bash", script, "noop", "vector_mul");
+        var failure = RunTool("bash", script, "noop", "relay");
         return failure is null ? Path.GetDirectoryName(script)! : throw new InvalidOperationException($"{script} failed: {failure}");
     }
 

@@ -123,7 +123,8 @@ public sealed partial class HttpIngressServer(IOptions<HttpIngressOptions> optio
         }
         catch (TimeoutException)
         {
-            await RespondAsync(context, StatusCodes.Status504GatewayTimeout, $"{route.Component}: no reply on '{Output}' within {timeout}.").ConfigureAwait(false);
+            // Worded as the node's own call timeout, which races with this one when both have the same length.
+            await RespondAsync(context, StatusCodes.Status504GatewayTimeout, $"{route.Component}: the call on '{Output}' {NodeRuntime.NoAnswerError} {timeout}.").ConfigureAwait(false);
             return;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
