@@ -116,9 +116,7 @@ public sealed class WasmFunction
     public TDelegate ToDelegate<TDelegate>()
         where TDelegate : Delegate
     {
-        var invoke = typeof(TDelegate).GetMethod("Invoke")!;
-        var ps = invoke.GetParameters().Select(p => p.ParameterType).ToArray();
-        if (Type.Results.Length > 1 || !ps.SequenceEqual(Signature.ParamTypes(Type)) || invoke.ReturnType != Signature.ReturnType(Type))
+        if (!DelegateShape<TDelegate>.Matches(Type))
         {
             throw new ArgumentException($"delegate {typeof(TDelegate)} does not match the function type {Type}");
         }
@@ -129,5 +127,18 @@ public sealed class WasmFunction
         }
 
         return (TDelegate)Delegate.CreateDelegate(typeof(TDelegate), this, Signature.Get(Type).Trampoline);
+    }
+
+    /// <summary>Whether a delegate type fits a function type, worked out by reflection once per pair (instances ask for the same exports again and again).</summary>
+    private static class DelegateShape<TDelegate>
+        where TDelegate : Delegate
+    {
+        private static readonly MethodInfo Invoke = typeof(TDelegate).GetMethod("Invoke")!;
+        private static readonly Type[] Parameters = [.. Invoke.GetParameters().Select(p => p.ParameterType)];
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> Known = new();
+
+        public static bool Matches(FuncType type) => Known.TryGetValue(type.Id, out var matches)
+            ? matches
+            : Known.GetOrAdd(type.Id, _ => type.Results.Length <= 1 && Parameters.SequenceEqual(Signature.ParamTypes(type)) && Invoke.ReturnType == Signature.ReturnType(type));
     }
 }

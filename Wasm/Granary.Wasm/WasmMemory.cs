@@ -34,12 +34,18 @@ public sealed unsafe class WasmMemory
         Pages = minPages;
         Size = (ulong)minPages * PageSize;
         Base = Size == 0 ? null : (byte*)NativeMemory.AllocZeroed((nuint)Size);
-        if (Size != 0)
-        {
-            // The buffer is freed by the finalizer; tell the GC how much native memory it keeps alive.
-            GC.AddMemoryPressure((long)Size);
-        }
+        ReportPressure();
     }
+
+    /// <summary>
+    /// Native bytes of a memory the GC is not told about. The buffer is freed by the finalizer, so the GC must know
+    /// about large buffers to collect their owners in time; but reporting every small one (most modules have a few
+    /// pages) makes the runtime induce full collections as instances come and go, which multiplied instance start
+    /// time tenfold. The allowance stays unreported; what a memory has beyond it is.
+    /// </summary>
+    internal const ulong UnreportedAllowance = 1024 * 1024;
+
+    private long _reportedPressure;
 
     /// <summary>Frees the native buffer.</summary>
     ~WasmMemory()
@@ -48,7 +54,10 @@ public sealed unsafe class WasmMemory
         {
             NativeMemory.Free(Base);
             Base = null;
-            GC.RemoveMemoryPressure((long)Size);
+            if (_reportedPressure > 0)
+            {
+                GC.RemoveMemoryPressure(_reportedPressure);
+            }
         }
     }
 
@@ -111,11 +120,22 @@ public sealed unsafe class WasmMemory
         }
 
         NativeMemory.Clear(p + Size, (nuint)(newSize - Size));
-        GC.AddMemoryPressure((long)(newSize - Size));
         Base = p;
         Size = newSize;
         Pages = (uint)target;
+        ReportPressure();
         return (int)old;
+    }
+
+    /// <summary>Tells the GC about the bytes beyond <see cref="UnreportedAllowance"/> not reported yet.</summary>
+    private void ReportPressure()
+    {
+        var due = (long)(Size > UnreportedAllowance ? Size - UnreportedAllowance : 0);
+        if (due > _reportedPressure)
+        {
+            GC.AddMemoryPressure(due - _reportedPressure);
+            _reportedPressure = due;
+        }
     }
 
     internal static int GrowFromWasm(WasmMemory memory, int delta) => memory.Grow((uint)delta);
