@@ -83,6 +83,7 @@ internal static class ModuleCompiler
         var ret = Signature.ReturnType(ft);
         var ps = Signature.ParamTypes(ft);
         var entry = tb.DefineMethod(name, MethodAttributes.Public | MethodAttributes.Static, ret, [tb, .. ps]);
+        entry.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
         var il = entry.GetILGenerator();
         var saved = il.DeclareLocal(typeof(int));
         var result = ret == typeof(void) ? null : il.DeclareLocal(ret);
@@ -132,6 +133,7 @@ internal static class ModuleCompiler
         var ret = Signature.ReturnType(ft);
         var ps = Signature.ParamTypes(ft);
         var method = tb.DefineMethod(name, MethodAttributes.Public | MethodAttributes.Static, ret, [.. ps, tb]);
+        method.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
         var il = method.GetILGenerator();
         var ctx = (short)ps.Length;
         var saved = il.DeclareLocal(typeof(int));

@@ -83,6 +83,7 @@ internal sealed class Signature
             var tb = s_module!.DefineType($"Host{++s_counter}", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Abstract);
             var clrParams = Signature.ParamTypes(type);
             var host = tb.DefineMethod("Host", MethodAttributes.Public | MethodAttributes.Static, ReturnType(type), CallParamTypes(type));
+            host.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
             var il = host.GetILGenerator();
             il.Emit(OpCodes.Ldarg, (short)clrParams.Length);
             il.Emit(OpCodes.Castclass, delegateType);
