@@ -143,6 +143,20 @@ public sealed class ClientTests
         Assert.Equal(ControllerCluster.Domain, details!.Workflow.DomainId);
         var reply = await cluster.Client.Functions.InvokeAsync(id, "first", "again"u8.ToArray(), call: true);
         Assert.Equal("echo:again", reply!.Text);
+
+        // The instances of the deployment before the restart were stopped when the nodes joined the new orchestrator:
+        // each component runs once, as the redeployment placed it.
+        var expected = details.Components.SelectMany(c => c.Instances).Select(i => i.ToString()).Order(StringComparer.Ordinal).ToList();
+        await cluster.WaitAsync(async () =>
+        {
+            var running = new List<string>();
+            foreach (var node in cluster.Nodes)
+            {
+                running.AddRange((await cluster.Client.Nodes.InspectAsync(node.Name))!.Instances.Where(i => i.WorkflowId == id).Select(i => i.Id.ToString()));
+            }
+
+            return running.Order(StringComparer.Ordinal).SequenceEqual(expected);
+        });
     }
 
     [Fact]

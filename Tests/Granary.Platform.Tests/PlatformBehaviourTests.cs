@@ -41,12 +41,18 @@ public sealed class PlatformBehaviourTests
         };
 
         var ids = await platform.DomainGrain.DeployWorkflow("spread", spec);
-        await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":sink").Count >= 30));
+        var sinks = (await platform.DomainGrain.Inspect()).Instances[ids["sink"]];
 
-        Assert.Equal(3, (await platform.DomainGrain.Inspect()).Instances[ids["sink"]].Length);
-        var perInstance = Observed.Of(key + ":sink-instance").GroupBy(i => i).Select(g => g.Count()).ToList();
-        Assert.Equal(3, perInstance.Count);
-        Assert.All(perInstance, n => Assert.True(n >= 5, $"an instance got only {n} events"));
+        // Every one of the three gets a share of the source's casts. (Should a node be declared lost under load,
+        // its sink is replaced: the check follows the current three.)
+        Assert.Equal(3, sinks.Length);
+        Assert.Equal(3, sinks.Select(i => i.NodeId).Distinct().Count());
+        await platform.WaitAsync(async () =>
+        {
+            var current = (await platform.DomainGrain.Inspect()).Instances[ids["sink"]].Select(i => i.ComponentId.ToString("D")).ToHashSet();
+            var perInstance = Observed.Of(key + ":sink-instance").Where(current.Contains).GroupBy(i => i).Select(g => g.Count()).ToList();
+            return current.Count == 3 && perInstance.Count == 3 && perInstance.All(n => n >= 5);
+        });
     }
 
     [Fact]

@@ -14,10 +14,12 @@ namespace Granary.Grains.Domains;
 /// <summary>
 /// The orchestrator of one domain. Keeps registered nodes with their deadlines, places instances (deployment
 /// requirements, then the domain's strategy), keeps every instance's outputs patched, restarts crashed instances,
-/// relocates the instances of nodes that miss their deadline, and retries unplaceable ones every keep-alive interval.
-/// Operators and delegated orchestrators may migrate a function to a chosen node and cordon nodes (no new
-/// placements there). Nodes report health and performance samples with each refresh; the latest health and a bounded
-/// window of samples per instance are kept for <see cref="Snapshot"/>. State lives in memory: after an orchestrator restart, nodes re-register within one refresh interval. On each
+/// relocates the instances of lost nodes (silo gone; or deadline missed, by more than a refresh interval or without
+/// answering a probe), and retries unplaceable ones every keep-alive interval. A node that joins has the instances
+/// the domain does not count on it stopped. Operators and delegated orchestrators may migrate a function to a chosen
+/// node and cordon nodes (no new placements there). Nodes report health and performance samples with each refresh;
+/// the latest health and a bounded window of samples per instance are kept for <see cref="Snapshot"/>. State lives
+/// in memory: after an orchestrator restart, nodes re-register within one refresh interval. On each
 /// keep-alive the domain also registers with the cluster's controller (when there is one and the domain has nodes),
 /// reporting its capabilities and workflows; without a controller silo the registration fails soft and is retried at
 /// the next keep-alive.
@@ -59,12 +61,13 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         }
 
         var isNew = !_nodes.ContainsKey(id);
-        _nodes[id] = new NodeEntry(registration.Node, registration.Health, registration.Nonce, deadline, isNew ? ++_registrations : known!.Order);
+        _nodes[id] = new NodeEntry(registration.Node, registration.Health, registration.Nonce, deadline, registration.RefreshInterval, isNew ? ++_registrations : known!.Order);
         RecordPerformance(id, registration.Performance);
         if (isNew)
         {
             LogNodeRegistered(logger, registration.Node.DisplayName, GetPrimaryKeyString());
             Publish(new NodeRegistered(id, GetPrimaryKeyString(), registration.Node.Capabilities, time.GetUtcNow()));
+            await StopStrayInstancesAsync(id, registration.Node.DisplayName);
             await PlaceMissingAsync();
         }
 
@@ -353,11 +356,26 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         // First, so that slow node probes below never make the domain's registration with the controller late.
         RegisterWithController();
         var now = time.GetUtcNow();
-        var lost = _nodes.Where(n => n.Value.Deadline < now).Select(n => n.Key).ToList();
+        // Past its deadline by more than one of its refresh intervals, a node is lost. Past it by less, its refresh may
+        // only be late (a node starved of threads, or a refresh queued behind this grain's own turns): it stays if it
+        // answers the probe below in time.
+        var reasons = new Dictionary<Guid, string>();
+        var late = new HashSet<Guid>();
+        foreach (var (id, node) in _nodes.Where(n => n.Value.Deadline < now))
+        {
+            if (now - node.Deadline > node.RefreshInterval)
+            {
+                reasons[id] = "refresh deadline passed";
+            }
+            else
+            {
+                late.Add(id);
+            }
+        }
 
         // A node whose silo is gone (the runtime says so at once) is lost without waiting for its deadline. A slow
-        // answer is not a loss: a busy or just-activated node keeps its place until its deadline passes.
-        var probes = _nodes.Keys.Except(lost).Select(async id =>
+        // answer is not a loss for a node within its deadline: a busy or just-activated node keeps its place.
+        var probes = _nodes.Keys.Where(id => !reasons.ContainsKey(id)).Select(async id =>
         {
             try
             {
@@ -366,24 +384,35 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
                     await Node(id).Ping();
                 }
 
-                return (Id: id, Alive: true);
+                return (Id: id, Lost: (string?)null);
             }
             catch (SiloUnavailableException)
             {
-                return (Id: id, Alive: false);
+                return (Id: id, Lost: "its silo is gone");
             }
             catch (GrainCallTimeoutException)
             {
-                return (Id: id, Alive: true);
+                return (Id: id, Lost: late.Contains(id) ? "refresh deadline passed and it does not answer" : null);
             }
         }).ToList();
-        var unreachable = (await Task.WhenAll(probes)).Where(p => !p.Alive).Select(p => p.Id).ToHashSet();
-        lost.AddRange(unreachable);
+        foreach (var (id, reason) in await Task.WhenAll(probes))
+        {
+            if (reason is not null)
+            {
+                reasons[id] = reason;
+            }
+            else if (late.Contains(id))
+            {
+                LogNodeLate(logger, _nodes[id].Descriptor.DisplayName);
+            }
+        }
+
+        var lost = reasons.Keys.ToList();
         foreach (var id in lost)
         {
-            LogNodeLost(logger, _nodes[id].Descriptor.DisplayName);
+            LogNodeLost(logger, _nodes[id].Descriptor.DisplayName, reasons[id]);
             _nodes.Remove(id);
-            Publish(new NodeLost(id, GetPrimaryKeyString(), unreachable.Contains(id) ? "its silo is gone" : "refresh deadline passed", time.GetUtcNow()));
+            Publish(new NodeLost(id, GetPrimaryKeyString(), reasons[id], time.GetUtcNow()));
         }
 
         if (lost.Count > 0)
@@ -393,6 +422,36 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
 
         await PlaceMissingAsync();
         ForgetPerformanceOfStoppedInstances();
+    }
+
+    /// <summary>
+    /// A node that joins may still run instances this domain does not count on it: the domain declared it lost (a
+    /// refresh came too late) and relocated them, or the orchestrator restarted and its workflows are being
+    /// redeployed. Those instances are stopped before anything is placed there, so no function runs twice and no
+    /// stray instance keeps emitting events.
+    /// </summary>
+    private async Task StopStrayInstancesAsync(Guid nodeId, string name)
+    {
+        var known = _functions.Values.SelectMany(f => f.Instances).ToHashSet();
+        List<InstanceStatus> running;
+        try
+        {
+            using (GrainCallOptions.WithTimeout(_options.KeepAliveInterval))
+            {
+                running = await Node(nodeId).Instances();
+            }
+        }
+        catch (Exception ex)
+        {
+            LogActionFailed(logger, $"list the instances of node {name}", ex.Message);
+            return;
+        }
+
+        foreach (var stray in running.Where(i => !known.Contains(i.Id)))
+        {
+            LogStrayStopped(logger, stray.Id, stray.Component, name);
+            await TryAsync(() => Node(nodeId).StopInstance(stray.Id), $"stop {stray.Id}");
+        }
     }
 
     private void ForgetPerformanceOfStoppedInstances()
@@ -609,7 +668,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         public Queue<FunctionExecutionSample> Recent { get; } = new();
     }
 
-    private sealed record NodeEntry(NodeDescriptor Descriptor, Nodes.NodeHealth Health, Guid Nonce, DateTimeOffset Deadline, long Order);
+    private sealed record NodeEntry(NodeDescriptor Descriptor, Nodes.NodeHealth Health, Guid Nonce, DateTimeOffset Deadline, TimeSpan RefreshInterval, long Order);
 
     private sealed class LogicalFunction(string workflowId, ComponentDeployment template, DeploymentRequirements requirements, IReadOnlyDictionary<string, string> outputMapping)
     {
@@ -634,8 +693,14 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
     [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node} restarted; relocating what it ran")]
     private static partial void LogNodeRestarted(ILogger logger, string node);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node} missed its deadline; relocating its instances")]
-    private static partial void LogNodeLost(ILogger logger, string node);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping instance {Instance} of {Component} on node {Node}: this domain no longer runs it there")]
+    private static partial void LogStrayStopped(ILogger logger, InstanceId instance, string component, string node);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node} is lost ({Reason}); relocating its instances")]
+    private static partial void LogNodeLost(ILogger logger, string node, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} is past its refresh deadline but answers; keeping it")]
+    private static partial void LogNodeLate(ILogger logger, string node);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {Instance} of {Component} crashed ({Reason}); restarting it")]
     private static partial void LogInstanceCrashed(ILogger logger, InstanceId instance, string component, string reason);
