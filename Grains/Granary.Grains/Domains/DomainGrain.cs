@@ -355,7 +355,9 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
 
         // First, so that slow node probes below never make the domain's registration with the controller late.
         RegisterWithController();
+
         var now = time.GetUtcNow();
+
         // Past its deadline by more than one of its refresh intervals, a node is lost. Past it by less, its refresh may
         // only be late (a node starved of threads, or a refresh queued behind this grain's own turns): it stays if it
         // answers the probe below in time.
