@@ -1,4 +1,5 @@
 using Granary.Grains.Controller;
+using Granary.Persistence;
 using Granary.Grains.Functions;
 using Granary.Grains.Workflows;
 
@@ -160,6 +161,43 @@ public sealed class ClientTests
     }
 
     [Fact]
+    public async Task Starts_the_controller_did_not_finish_before_it_died_are_adopted_or_dropped()
+    {
+        await using var cluster = await ControllerCluster.StartAsync();
+        var key = Guid.NewGuid().ToString("N");
+        var started = await cluster.Client.Workflows.StartAsync(EchoChain(key, Path.Combine(Path.GetTempPath(), key + ".log")));
+        var neverStarted = Guid.NewGuid().ToString("D");
+
+        // As the controller's index stands when it dies during starts: one workflow deployed (its workflow grain has
+        // it) but not indexed as such yet, one indexed whose workflow grain never got it.
+        await cluster.RestartControllerAsync(async () =>
+        {
+            var storage = cluster.Cluster.Storage;
+            var controller = new GrainId("granary.controller", IControllerGrain.Key);
+            var index = new StoredState<ControllerState>();
+            await storage.ReadStateAsync("controller", controller, index);
+            foreach (var id in new[] { started, neverStarted })
+            {
+                index.State.Workflows[id] = new WorkflowInfo { WorkflowId = id, State = WorkflowState.Starting, StartedAt = DateTimeOffset.UtcNow, ComponentCount = 3 };
+            }
+
+            await storage.WriteStateAsync("controller", controller, index);
+        });
+
+        await cluster.WaitAsync(async () =>
+        {
+            var listed = await cluster.Client.Workflows.ListAsync();
+            return listed.Count == 1 && listed[0].WorkflowId == started && listed[0].State == WorkflowState.Active;
+        });
+
+        // The restarted orchestrator lost the deployment, so the controller redeploys it there, as after any restart.
+        await cluster.WaitAsync(async () => await cluster.Client.Workflows.InspectAsync(started) is { } d && d.Components.All(c => c.Instances.Count == 1));
+        var reply = await cluster.Client.Functions.InvokeAsync(started, "first", "still"u8.ToArray(), call: true);
+        Assert.Equal("echo:still", reply!.Text);
+        Assert.Null(await cluster.Client.Workflows.InspectAsync(neverStarted));
+    }
+
+    [Fact]
     public async Task The_workflows_of_a_lost_domain_become_orphans_and_are_redeployed_on_a_fitting_domain()
     {
         await using var cluster = await ControllerCluster.StartAsync();
@@ -203,5 +241,15 @@ public sealed class ClientTests
             await cluster.Client.Workflows.InspectAsync(id) is { } d && d.Workflow.DomainId == "domain-c" && d.Components.All(c => c.Instances.Count == 1));
         var reply = await cluster.Client.Functions.InvokeAsync(id, "first", "home"u8.ToArray(), call: true);
         Assert.Equal("echo:home", reply!.Text);
+    }
+
+    private sealed class StoredState<T> : IGrainState<T>
+        where T : new()
+    {
+        public T State { get; set; } = new();
+
+        public string? Etag { get; set; }
+
+        public bool RecordExists { get; set; }
     }
 }

@@ -99,9 +99,15 @@ public sealed class ControllerCluster : IAsyncDisposable
         });
 
     /// <summary>Kills the controller silo abruptly and starts a new controller silo; the client reconnects to the survivors.</summary>
-    public async Task RestartControllerAsync()
+    /// <remarks><paramref name="whileDown"/> runs between the kill and the start (to change what the controller will read).</remarks>
+    public async Task RestartControllerAsync(Func<Task>? whileDown = null)
     {
         await Cluster.KillSiloAsync(ControllerSilo);
+        if (whileDown is not null)
+        {
+            await whileDown();
+        }
+
         ControllerSilo = await Cluster.StartSiloAsync(configureSilo: ConfigureController);
         await Cluster.WaitForLivenessToStabilizeAsync();
         var client = await Cluster.ConnectClientAsync();

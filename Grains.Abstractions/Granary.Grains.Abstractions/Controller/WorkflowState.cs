@@ -8,4 +8,7 @@ public enum WorkflowState
 
     /// <summary>Its domain was lost; it is redeployed when a fitting domain registers.</summary>
     Orphan = 1,
+
+    /// <summary>Admitted by the controller, its deployment not finished yet.</summary>
+    Starting = 2,
 }

@@ -65,10 +65,10 @@ internal sealed partial class ControllerGrain(
         var domain = ChooseDomain(spec, out var why) ?? throw new WorkflowRejectedException(why);
         var id = Guid.NewGuid().ToString("D");
 
-        // Indexed before it starts, as an orphan: should the controller die before the start completes, the keep-alive
-        // finds either a started workflow to check or an empty workflow grain to drop, never an unindexed deployment.
-        var startedAt = time.GetUtcNow();
-        Workflows[id] = new WorkflowInfo { WorkflowId = id, State = WorkflowState.Orphan, StartedAt = startedAt, ComponentCount = spec.ComponentNames.Count() };
+        // Indexed before it starts, with no domain: should the controller die before the start completes, the
+        // keep-alive finds either a started workflow to check or an empty workflow grain to drop, never an unindexed
+        // deployment.
+        Workflows[id] = new WorkflowInfo { WorkflowId = id, State = WorkflowState.Starting, StartedAt = time.GetUtcNow(), ComponentCount = spec.ComponentNames.Count() };
         await state.WriteStateAsync();
         try
         {
@@ -205,10 +205,12 @@ internal sealed partial class ControllerGrain(
 
         foreach (var orphan in Workflows.Values.Where(w => w.DomainId is null).OrderBy(w => w.StartedAt).ToList())
         {
+            WorkflowInfo? current;
             WorkflowSpec? spec;
             try
             {
-                spec = await Workflow(orphan.WorkflowId).Spec();
+                current = await Workflow(orphan.WorkflowId).Info();
+                spec = current is null ? null : await Workflow(orphan.WorkflowId).Spec();
             }
             catch (Exception ex)
             {
@@ -216,16 +218,20 @@ internal sealed partial class ControllerGrain(
                 continue;
             }
 
-            if (spec is null)
+            if (current is null || spec is null)
             {
                 // Indexed by a start that never completed (the controller died during it): nothing runs anywhere.
                 LogWorkflowNeverStarted(logger, orphan.WorkflowId);
                 Workflows.Remove(orphan.WorkflowId);
                 changed = true;
-                continue;
             }
-
-            if (ChooseDomain(spec, out _) is { } domain)
+            else if (current.DomainId is not null)
+            {
+                // Started, but the controller died before indexing it: index it as it is (checked like any other).
+                Workflows[orphan.WorkflowId] = current;
+                changed = true;
+            }
+            else if (ChooseDomain(spec, out _) is { } domain)
             {
                 changed |= await TryUpdateAsync(orphan.WorkflowId, w => w.Redeploy(domain), $"redeploy workflow on domain {domain}");
             }
