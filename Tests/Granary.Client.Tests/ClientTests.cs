@@ -1,7 +1,7 @@
 using Granary.Grains.Controller;
-using Granary.Persistence;
 using Granary.Grains.Functions;
 using Granary.Grains.Workflows;
+using Granary.Runtime.Testing;
 
 namespace Granary.Client.Tests;
 
@@ -174,7 +174,7 @@ public sealed class ClientTests
         {
             var storage = cluster.Cluster.Storage;
             var controller = new GrainId("granary.controller", IControllerGrain.Key);
-            var index = new StoredState<ControllerState>();
+            var index = new TestGrainState<ControllerState>();
             await storage.ReadStateAsync("controller", controller, index);
             foreach (var id in new[] { started, neverStarted })
             {
@@ -241,15 +241,5 @@ public sealed class ClientTests
             await cluster.Client.Workflows.InspectAsync(id) is { } d && d.Workflow.DomainId == "domain-c" && d.Components.All(c => c.Instances.Count == 1));
         var reply = await cluster.Client.Functions.InvokeAsync(id, "first", "home"u8.ToArray(), call: true);
         Assert.Equal("echo:home", reply!.Text);
-    }
-
-    private sealed class StoredState<T> : IGrainState<T>
-        where T : new()
-    {
-        public T State { get; set; } = new();
-
-        public string? Etag { get; set; }
-
-        public bool RecordExists { get; set; }
     }
 }

@@ -53,17 +53,10 @@ public sealed class WasmWorkflowTests
     public async Task A_counter_with_global_state_continues_from_its_saved_count_after_its_node_dies()
     {
         await using var platform = await ExecutorCluster.StartAsync(nodes: 2);
-        var spec = new WorkflowSpec
-        {
-            Functions = [ExecutorCluster.WasmFunction("counter", WasmModules.Example("counter"), "", annotations: new() { ["state_policy"] = "global" })],
-        };
-        var ids = await platform.DomainGrain.DeployWorkflow("counting", spec);
-        var first = await platform.InstanceOfAsync(ids["counter"]);
-        await CastAsync(platform, first, 5);
-        await platform.WaitAsync(async () => (await CountAsync(platform, first)) == "5");
+        var (counter, first) = await DeployGlobalCounterAsync(platform, "counting", 5);
 
         await platform.Cluster.KillSiloAsync(platform.Nodes.Single(n => n.Name == first.NodeId.ToString("D")));
-        var second = await platform.InstanceOfAsync(ids["counter"], i => i.NodeId != first.NodeId);
+        var second = await platform.InstanceOfAsync(counter, i => i.NodeId != first.NodeId);
         await CastAsync(platform, second, 3);
 
         await platform.WaitAsync(async () => (await CountAsync(platform, second)) == "8");
@@ -73,18 +66,11 @@ public sealed class WasmWorkflowTests
     public async Task A_counter_with_global_state_keeps_its_count_when_the_orchestrator_migrates_it()
     {
         await using var platform = await ExecutorCluster.StartAsync(nodes: 2);
-        var spec = new WorkflowSpec
-        {
-            Functions = [ExecutorCluster.WasmFunction("counter", WasmModules.Example("counter"), "", annotations: new() { ["state_policy"] = "global" })],
-        };
-        var ids = await platform.DomainGrain.DeployWorkflow("migrating", spec);
-        var first = await platform.InstanceOfAsync(ids["counter"]);
-        await CastAsync(platform, first, 4);
-        await platform.WaitAsync(async () => (await CountAsync(platform, first)) == "4");
+        var (counter, first) = await DeployGlobalCounterAsync(platform, "migrating", 4);
 
         var target = platform.Nodes.Single(n => n.Name != first.NodeId.ToString("D"));
-        await platform.DomainGrain.Migrate(ids["counter"], Guid.Parse(target.Name));
-        var second = await platform.InstanceOfAsync(ids["counter"], i => i.NodeId != first.NodeId);
+        await platform.DomainGrain.Migrate(counter, Guid.Parse(target.Name));
+        var second = await platform.InstanceOfAsync(counter, i => i.NodeId != first.NodeId);
         await CastAsync(platform, second, 2);
 
         await platform.WaitAsync(async () => (await CountAsync(platform, second)) == "6");
@@ -178,6 +164,20 @@ public sealed class WasmWorkflowTests
         Assert.NotEqual(bad, restarted);
         await platform.WaitAsync(async () => (await CountAsync(platform, good)) == "3");
         Assert.Equal(good, await platform.InstanceOfAsync(ids["good"]));
+    }
+
+    /// <summary>Deploys the counter example with global state and counts <paramref name="casts"/> casts on its instance.</summary>
+    private static async Task<(LogicalFunctionId Counter, InstanceId Instance)> DeployGlobalCounterAsync(ExecutorCluster platform, string workflow, int casts)
+    {
+        var spec = new WorkflowSpec
+        {
+            Functions = [ExecutorCluster.WasmFunction("counter", WasmModules.Example("counter"), "", annotations: new() { ["state_policy"] = "global" })],
+        };
+        var counter = (await platform.DomainGrain.DeployWorkflow(workflow, spec))["counter"];
+        var instance = await platform.InstanceOfAsync(counter);
+        await CastAsync(platform, instance, casts);
+        await platform.WaitAsync(async () => (await CountAsync(platform, instance)) == casts.ToString(CultureInfo.InvariantCulture));
+        return (counter, instance);
     }
 
     private static async Task CastAsync(ExecutorCluster platform, InstanceId target, int count)

@@ -137,8 +137,7 @@ public sealed class WasmFunction
         private static readonly Type[] Parameters = [.. Invoke.GetParameters().Select(p => p.ParameterType)];
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> Known = new();
 
-        public static bool Matches(FuncType type) => Known.TryGetValue(type.Id, out var matches)
-            ? matches
-            : Known.GetOrAdd(type.Id, _ => type.Results.Length <= 1 && Parameters.SequenceEqual(Signature.ParamTypes(type)) && Invoke.ReturnType == Signature.ReturnType(type));
+        public static bool Matches(FuncType type) => Known.GetOrAdd(type.Id, static (_, t) =>
+            t.Results.Length <= 1 && Parameters.SequenceEqual(Signature.ParamTypes(t)) && Invoke.ReturnType == Signature.ReturnType(t), type);
     }
 }

@@ -206,11 +206,14 @@ internal sealed partial class ControllerGrain(
         foreach (var orphan in Workflows.Values.Where(w => w.DomainId is null).OrderBy(w => w.StartedAt).ToList())
         {
             WorkflowInfo? current;
-            WorkflowSpec? spec;
+            WorkflowSpec? spec = null;
             try
             {
                 current = await Workflow(orphan.WorkflowId).Info();
-                spec = current is null ? null : await Workflow(orphan.WorkflowId).Spec();
+                if (current is { DomainId: null })
+                {
+                    spec = await Workflow(orphan.WorkflowId).Spec();
+                }
             }
             catch (Exception ex)
             {
@@ -218,7 +221,7 @@ internal sealed partial class ControllerGrain(
                 continue;
             }
 
-            if (current is null || spec is null)
+            if (current is null)
             {
                 // Indexed by a start that never completed (the controller died during it): nothing runs anywhere.
                 LogWorkflowNeverStarted(logger, orphan.WorkflowId);
@@ -231,7 +234,7 @@ internal sealed partial class ControllerGrain(
                 Workflows[orphan.WorkflowId] = current;
                 changed = true;
             }
-            else if (ChooseDomain(spec, out _) is { } domain)
+            else if (spec is not null && ChooseDomain(spec, out _) is { } domain)
             {
                 changed |= await TryUpdateAsync(orphan.WorkflowId, w => w.Redeploy(domain), $"redeploy workflow on domain {domain}");
             }

@@ -521,9 +521,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
                     : string.Join("; ", _nodes.Values.Select(n => _cordoned.Contains(n.Descriptor.NodeId)
                         ? $"node {n.Descriptor.DisplayName} is cordoned"
                         : function.Requirements.Check(n.Descriptor).ToString()));
-                function.UnplacedReason = reasons;
-                LogUnplaceable(logger, function.Name, reasons);
-                SendRecord(function);
+                SetUnplaced(function, reasons);
                 return started;
             }
 
@@ -539,14 +537,23 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
             }
             catch (Exception ex)
             {
-                function.UnplacedReason = $"node {node.Descriptor.DisplayName} failed to start it: {ex.Message}";
-                LogUnplaceable(logger, function.Name, function.UnplacedReason);
-                SendRecord(function);
+                SetUnplaced(function, $"node {node.Descriptor.DisplayName} failed to start it: {ex.Message}");
                 return started;
             }
         }
 
         return started;
+    }
+
+    /// <summary>Records why the function lacks instances; placement is retried every keep-alive, so its grain hears only of a new reason.</summary>
+    private void SetUnplaced(LogicalFunction function, string reason)
+    {
+        LogUnplaceable(logger, function.Name, reason);
+        if (function.UnplacedReason != reason)
+        {
+            function.UnplacedReason = reason;
+            SendRecord(function);
+        }
     }
 
     private NodeEntry Choose(LogicalFunction function, List<NodeEntry> eligible)

@@ -119,7 +119,7 @@ public sealed partial class ContainerFunctionExecutor : IFunctionExecutor, IAsyn
             throw;
         }
 
-        LogStarted(_runtime.Logger, deployment.Name, self, image.ImageWithTag, id[..Math.Min(12, id.Length)], port);
+        LogStarted(_runtime.Logger, deployment.Name, self, image.ImageWithTag, ContainerRuntime.ShortId(id), port);
         return instance;
     }
 
@@ -141,7 +141,7 @@ public sealed partial class ContainerFunctionExecutor : IFunctionExecutor, IAsyn
                 if (container.Labels.TryGetValue(ContainerLabels.Owner, out var owner) && ContainerOwner.IsGoneOnThisHost(owner))
                 {
                     await _runtime.Docker.RemoveContainerAsync(container.Id, force: true).ConfigureAwait(false);
-                    LogLeftoverRemoved(_runtime.Logger, container.Id[..Math.Min(12, container.Id.Length)], container.Labels.GetValueOrDefault(ContainerLabels.Instance) ?? "?", owner);
+                    LogLeftoverRemoved(_runtime.Logger, ContainerRuntime.ShortId(container.Id), container.Labels.GetValueOrDefault(ContainerLabels.Instance) ?? "?", owner);
                 }
             }
         }

@@ -45,7 +45,7 @@ internal sealed partial class ContainerFunctionInstance : IFunctionInstance
     /// <summary>The container's id.</summary>
     public string ContainerId { get; }
 
-    private string Short => ContainerId.Length > 12 ? ContainerId[..12] : ContainerId;
+    private string Short => ContainerRuntime.ShortId(ContainerId);
 
     /// <summary>
     /// Watches the started container and sends <c>/boot</c> until the function's server answers (it is starting up

@@ -29,6 +29,9 @@ internal sealed class ContainerRuntime(IDockerClient docker, ContainerExecutorOp
 
     public ICollection<ContainerFunctionInstance> Live => _live.Keys;
 
+    /// <summary>A container id as <c>docker ps</c> shows it (its first 12 characters), for logs and messages.</summary>
+    public static string ShortId(string id) => id.Length > 12 ? id[..12] : id;
+
     public void Started(ContainerFunctionInstance instance) => _live[instance] = true;
 
     public void Ended(ContainerFunctionInstance instance) => _live.TryRemove(instance, out _);

@@ -1,6 +1,7 @@
 using Granary.Persistence;
 using Granary.Runtime.Redis;
 using Granary.Runtime.Redis.Persistence;
+using Granary.Runtime.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Granary.Runtime.Tests.Redis;

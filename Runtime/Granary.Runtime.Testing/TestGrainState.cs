@@ -1,6 +1,6 @@
 using Granary.Persistence;
 
-namespace Granary.Runtime.Tests.Redis;
+namespace Granary.Runtime.Testing;
 
 /// <summary>A bare <see cref="IGrainState{TState}"/> for calling storage providers directly.</summary>
 public sealed class TestGrainState<TState> : IGrainState<TState>
