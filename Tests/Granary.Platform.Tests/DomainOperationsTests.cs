@@ -1,7 +1,10 @@
 using System.Globalization;
 using Granary.Grains.Identity;
+using Granary.Grains.Nodes;
 using Granary.Grains.Platform;
 using Granary.Grains.Workflows;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Granary.Platform.Tests;
 
@@ -110,6 +113,26 @@ public sealed class DomainOperationsTests
 
         Assert.Equal(cordoned, (await platform.DomainGrain.Inspect()).Instances[pinned["pinned"]].Single().NodeId);
         Assert.False((await platform.DomainGrain.Snapshot()).Nodes.Single(n => n.Descriptor.NodeId == cordoned).Cordoned);
+    }
+
+    [Fact]
+    public async Task A_node_past_its_deadline_that_still_answers_is_kept_for_one_more_interval_then_lost()
+    {
+        // Refreshes every 1.5 s, deadline 3 s: the domain's 0.5 s keep-alive passes the late window several times.
+        await using var platform = await PlatformCluster.StartAsync(
+            nodes: 1,
+            configureNode: s => s.Services.Configure<NodeOptions>(n => n.RefreshInterval = TimeSpan.FromMilliseconds(1500)));
+        var node = platform.Nodes[0];
+
+        // The node stops refreshing while its silo (and its node grain, which answers the probes) keeps running.
+        await node.Services.GetServices<IHostedService>().OfType<NodeAgent>().Single().StopAsync(CancellationToken.None);
+        await platform.WaitAsync(async () => (await platform.DomainGrain.Inspect()).Nodes.Count == 0, 20_000);
+
+        var messages = platform.Logs.Entries.Select(e => e.Message).ToList();
+        var kept = messages.FindIndex(m => m.Contains("is past its refresh deadline but answers", StringComparison.Ordinal));
+        var lost = messages.FindIndex(m => m.Contains("is lost (refresh deadline passed)", StringComparison.Ordinal));
+        Assert.True(kept >= 0, "the late node was never kept while it answered");
+        Assert.True(lost > kept, "the node was not lost after its extra interval");
     }
 
     [Fact]
