@@ -37,12 +37,29 @@ public sealed partial class DomainProxyTests : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    private Task<PlatformCluster> StartAsync() => PlatformCluster.StartAsync(nodes: 2, orchestrator: s => s.AddGranaryProxy(o =>
+    /// <summary>
+    /// Starts a 2-node domain with the Redis proxy and waits for its first mirror write: that write flushes the
+    /// database (as the seed's orchestrator does at start), so an intent written before it would be wiped.
+    /// </summary>
+    private async Task<PlatformCluster> StartAsync()
     {
-        o.Type = "Redis";
-        o.Url = _server.ConnectionString;
-        o.DomainId = PlatformCluster.Domain;
-    }));
+        var platform = await PlatformCluster.StartAsync(nodes: 2, orchestrator: s => s.AddGranaryProxy(o =>
+        {
+            o.Type = "Redis";
+            o.Url = _server.ConnectionString;
+            o.DomainId = PlatformCluster.Domain;
+        }));
+        try
+        {
+            await platform.WaitAsync(async () => await Db.KeyExistsAsync("domain_info:domain_id"));
+            return platform;
+        }
+        catch
+        {
+            await platform.DisposeAsync();
+            throw;
+        }
+    }
 
     /// <summary>A message generator (every 100 ms) feeding a file-log resource: the seed's file_log tutorial.</summary>
     private WorkflowSpec GeneratorToLog(string logFile, Dictionary<string, string>? generatorAnnotations = null) => new()
