@@ -1,6 +1,7 @@
 using System.Globalization;
 using Granary.Grains.Identity;
 using Granary.Grains.Nodes;
+using Granary.Grains.Placement;
 using Granary.Grains.Platform;
 using Granary.Grains.Workflows;
 using Microsoft.Extensions.DependencyInjection;
@@ -133,6 +134,30 @@ public sealed class DomainOperationsTests
         var lost = messages.FindIndex(m => m.Contains("is lost (refresh deadline passed)", StringComparison.Ordinal));
         Assert.True(kept >= 0, "the late node was never kept while it answered");
         Assert.True(lost > kept, "the node was not lost after its extra interval");
+    }
+
+    [Fact]
+    public async Task A_node_whose_probe_fails_does_not_stop_the_keep_alive_from_handling_other_nodes()
+    {
+        await using var platform = await PlatformCluster.StartAsync(nodes: 2);
+
+        // A silo named like a node, but without the node runtime: its node grain cannot activate, so every probe fails
+        // with an error (neither "silo gone" nor a timeout). Registered by hand, with a far deadline.
+        var broken = Guid.NewGuid();
+        await platform.Cluster.StartSiloAsync(configure: o => o.Name = broken.ToString("D"));
+        await platform.DomainGrain.RegisterNode(new NodeRegistration
+        {
+            Node = new NodeDescriptor(broken, new NodeCapabilities { NumCpus = 1 }),
+            Nonce = Guid.NewGuid(),
+            RefreshInterval = TimeSpan.FromHours(1),
+        });
+        await platform.WaitAsync(() => Task.FromResult(platform.Logs.Entries.Any(e => e.Message.StartsWith($"Probe of node {broken:D} failed", StringComparison.Ordinal))));
+
+        // The rounds go on: a dead node is still declared lost, and the failing node, within its deadline, is kept.
+        var dead = Guid.Parse(platform.Nodes[1].Name);
+        await platform.Cluster.KillSiloAsync(platform.Nodes[1]);
+        await platform.WaitAsync(async () => !(await platform.DomainGrain.Inspect()).Nodes.Contains(dead), 20_000);
+        Assert.Contains(broken, (await platform.DomainGrain.Inspect()).Nodes);
     }
 
     [Fact]

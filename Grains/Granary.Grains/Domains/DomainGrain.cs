@@ -334,14 +334,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
                     .RegisterDomain(new DomainRegistration { Summary = BuildSummary(), RefreshInterval = _options.KeepAliveInterval });
             }
 
-            // The continuation only logs (no grain state), so it runs on the thread pool rather than in a turn.
-            _ = call.ContinueWith(
-                static (t, s) =>
-                {
-                    var (log, id) = ((ILogger, string))s!;
-                    LogControllerUnreachable(log, id, t.Exception!.GetBaseException().Message);
-                },
-                (logger, domainId), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            LogIfFaulted(call, reason => LogControllerUnreachable(logger, domainId, reason));
         }
         catch (Exception ex)
         {
@@ -395,6 +388,14 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
             catch (GrainCallTimeoutException)
             {
                 return (Id: id, Lost: late.Contains(id) ? "refresh deadline passed and it does not answer" : null);
+            }
+            catch (Exception ex)
+            {
+                // Its silo is there but the probe failed (its node grain cannot activate, say): like no answer, a loss
+                // only for a late node. One failing probe must never cost the round: other nodes' losses and the
+                // placements below would wait for it.
+                LogProbeFailed(logger, _nodes[id].Descriptor.DisplayName, ex.GetBaseException().Message);
+                return (Id: id, Lost: late.Contains(id) ? $"refresh deadline passed and its probe failed: {ex.GetBaseException().Message}" : null);
             }
         }).ToList();
         foreach (var (id, reason) in await Task.WhenAll(probes))
@@ -642,15 +643,24 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
     {
         try
         {
-            _ = message(GrainFactory.GetGrain<ILogicalFunctionGrain>(lid.ToString()), argument).ContinueWith(
-                static (t, s) => LogActionFailed((ILogger)s!, "inform a logical function grain", t.Exception!.GetBaseException().Message),
-                logger, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            LogIfFaulted(
+                message(GrainFactory.GetGrain<ILogicalFunctionGrain>(lid.ToString()), argument),
+                reason => LogActionFailed(logger, $"inform logical function {lid}", reason));
         }
         catch (Exception ex)
         {
             LogActionFailed(logger, $"inform logical function {lid}", ex.Message);
         }
     }
+
+    /// <summary>
+    /// Logs the failure of a call nobody waits for. The continuation only logs (no grain state), so it runs on the
+    /// thread pool rather than in a turn.
+    /// </summary>
+    private static void LogIfFaulted(Task call, Action<string> log) =>
+        _ = call.ContinueWith(
+            static (t, s) => ((Action<string>)s!)(t.Exception!.GetBaseException().Message),
+            log, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     /// <summary>Publishes a node event on the domain's platform stream without waiting for it (failures are only logged).</summary>
     private void Publish(PlatformEvent item) =>
@@ -710,6 +720,9 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} is past its refresh deadline but answers; keeping it")]
     private static partial void LogNodeLate(ILogger logger, string node);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Probe of node {Node} failed: {Reason}")]
+    private static partial void LogProbeFailed(ILogger logger, string node, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {Instance} of {Component} crashed ({Reason}); restarting it")]
     private static partial void LogInstanceCrashed(ILogger logger, InstanceId instance, string component, string reason);
