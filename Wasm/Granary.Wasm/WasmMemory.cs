@@ -33,7 +33,7 @@ public sealed unsafe class WasmMemory
         LimitPages = Math.Min(limitPages, declaredMax ?? 65536);
         Pages = minPages;
         Size = (ulong)minPages * PageSize;
-        Base = Size == 0 ? null : (byte*)NativeMemory.AllocZeroed((nuint)Size);
+        Base = LinearMemoryPool.Rent(minPages);
         ReportPressure();
     }
 
@@ -45,14 +45,26 @@ public sealed unsafe class WasmMemory
     /// </summary>
     internal const ulong UnreportedAllowance = 1024 * 1024;
 
+    /// <summary>
+    /// Unreported bytes allocated by all memories since the last gen0 collection beyond which one is requested. Small
+    /// memories of instances created and dropped in a stream would otherwise pile up between collections (the
+    /// managed side of an instance is small, so collections are rare): hundreds of MiB of fresh pages, each paid
+    /// with a page fault. A gen0 collection over a small heap costs far less than those faults.
+    /// </summary>
+    internal const long CollectionNudge = 32 * 1024 * 1024;
+
+    private static long s_unreportedSinceCollection;
+    private static int s_collectionsSeen;
+
     private long _reportedPressure;
+    private ulong _counted;
 
     /// <summary>Frees the native buffer.</summary>
     ~WasmMemory()
     {
         if (Base != null)
         {
-            NativeMemory.Free(Base);
+            LinearMemoryPool.Return(Base, Pages);
             Base = null;
             if (_reportedPressure > 0)
             {
@@ -127,14 +139,41 @@ public sealed unsafe class WasmMemory
         return (int)old;
     }
 
-    /// <summary>Tells the GC about the bytes beyond <see cref="UnreportedAllowance"/> not reported yet.</summary>
+    /// <summary>
+    /// Tells the GC about the bytes beyond <see cref="UnreportedAllowance"/> not reported yet, and counts the
+    /// unreported ones towards <see cref="CollectionNudge"/>.
+    /// </summary>
     private void ReportPressure()
     {
+        var unreported = Math.Min(Size, UnreportedAllowance);
+        if (unreported > _counted)
+        {
+            CountUnreported((long)(unreported - _counted));
+            _counted = unreported;
+        }
+
         var due = (long)(Size > UnreportedAllowance ? Size - UnreportedAllowance : 0);
         if (due > _reportedPressure)
         {
             GC.AddMemoryPressure(due - _reportedPressure);
             _reportedPressure = due;
+        }
+    }
+
+    private static void CountUnreported(long bytes)
+    {
+        var collections = GC.CollectionCount(0);
+        if (collections != Volatile.Read(ref s_collectionsSeen))
+        {
+            // A collection ran since: count from zero (a racing thread may lose a few bytes of count; it is a heuristic).
+            Volatile.Write(ref s_collectionsSeen, collections);
+            Interlocked.Exchange(ref s_unreportedSinceCollection, 0);
+        }
+
+        if (Interlocked.Add(ref s_unreportedSinceCollection, bytes) > CollectionNudge)
+        {
+            Interlocked.Exchange(ref s_unreportedSinceCollection, 0);
+            GC.Collect(0, GCCollectionMode.Forced, blocking: true);
         }
     }
 
