@@ -1,21 +1,30 @@
 using Granary.Grains.Platform;
 using Granary.Persistence;
 using Granary.Placement;
+using Microsoft.Extensions.Logging;
 
 namespace Granary.Grains.LogicalFunctions;
 
 /// <summary>
 /// One logical function: the domain's latest record of it (in memory; the domain sends it again after every change)
 /// and, for <c>state_policy=global</c>, its state in grain storage, which outlives the instances and the silos that ran
-/// them.
+/// them. When its workflow stops, the function is retired: stored state is replaced by a small tombstone, so that a
+/// sync still in flight from an instance being stopped (or one on a node the domain could not reach) cannot write
+/// the state back and leave it in storage for good.
 /// </summary>
 [GrainType("granary.logical-function")]
 [SiloRolePlacement("orchestrator")]
-internal sealed class LogicalFunctionGrain(
+internal sealed partial class LogicalFunctionGrain(
     [PersistentState("function-state")] IPersistentState<LogicalFunctionState> state,
-    TimeProvider time) : Grain, ILogicalFunctionGrain
+    TimeProvider time,
+    ILogger<LogicalFunctionGrain> logger) : Grain, ILogicalFunctionGrain
 {
     private LogicalFunctionRecord? _record;
+
+    /// <summary>Retired in this activation (a function that never stored state leaves no tombstone).</summary>
+    private bool _retired;
+
+    private bool Retired => _retired || (state.RecordExists && state.State.Retired);
 
     public Task Update(LogicalFunctionRecord record)
     {
@@ -31,21 +40,30 @@ internal sealed class LogicalFunctionGrain(
     public async Task Retire()
     {
         _record = null;
-        if (state.RecordExists)
+        _retired = true;
+        if (state.RecordExists && !state.State.Retired)
         {
-            await state.ClearStateAsync();
+            state.State = new LogicalFunctionState { Retired = true, SavedAt = time.GetUtcNow() };
+            await state.WriteStateAsync();
         }
 
-        DeactivateOnIdle();
+        // Not deactivated at once: for its idle period the activation still turns away late syncs of a function that
+        // never stored state (and so has no tombstone).
     }
 
     public async Task SaveState(byte[] data)
     {
+        if (Retired)
+        {
+            LogLateSync(logger, GetPrimaryKeyString(), data.Length);
+            return;
+        }
+
         state.State = new LogicalFunctionState { Data = data, SavedAt = time.GetUtcNow() };
         await state.WriteStateAsync();
     }
 
-    public Task<byte[]?> LoadState() => Task.FromResult(state.RecordExists ? state.State.Data : null);
+    public Task<byte[]?> LoadState() => Task.FromResult(state.RecordExists && !state.State.Retired ? state.State.Data : null);
 
     public Task<LogicalFunctionDetails?> Inspect() => Task.FromResult(_record is null
         ? null
@@ -55,6 +73,9 @@ internal sealed class LogicalFunctionGrain(
             StateBytes = state.RecordExists ? state.State.Data?.Length : null,
             StateSavedAt = state.RecordExists ? state.State.SavedAt : null,
         });
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Logical function {Function} is retired: a late sync of {Bytes} bytes is dropped")]
+    private static partial void LogLateSync(ILogger logger, string function, int bytes);
 }
 
 /// <summary>The stored form of a logical function's global state.</summary>
@@ -66,4 +87,8 @@ public sealed class LogicalFunctionState
 
     [Id(1)]
     public DateTimeOffset SavedAt { get; set; }
+
+    /// <summary>The function's workflow stopped: the state is gone and no sync may store it again.</summary>
+    [Id(2)]
+    public bool Retired { get; set; }
 }
