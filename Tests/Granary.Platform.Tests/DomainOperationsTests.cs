@@ -176,14 +176,7 @@ public sealed class DomainOperationsTests
         await using var platform = await PlatformCluster.StartAsync(nodes: 3);
         var key = Guid.NewGuid().ToString("N");
         var home = platform.Nodes[0].Name;
-        var spec = new WorkflowSpec
-        {
-            Functions =
-            [
-                PlatformCluster.Function<PulseFunction>("source", $"role=source,key={key}", new() { ["out"] = "counter" }, new() { ["node_id_match_any"] = home }),
-                PlatformCluster.Function<CounterFunction>("counter", $"key={key}", null, new() { ["node_id_match_any"] = $"{platform.Nodes[1].Name},{platform.Nodes[2].Name}", ["state_policy"] = "global" }),
-            ],
-        };
+        var spec = PlatformCluster.GlobalCounter(key, home, $"{platform.Nodes[1].Name},{platform.Nodes[2].Name}");
         var ids = await platform.DomainGrain.DeployWorkflow("state", spec);
         await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":count").Count >= 10));
         var from = Observed.Of(key + ":node")[0];

@@ -103,14 +103,7 @@ public sealed class PlatformBehaviourTests
         var key = Guid.NewGuid().ToString("N");
         var home = platform.Nodes[0].Name;
         var others = $"{platform.Nodes[1].Name},{platform.Nodes[2].Name}";
-        var spec = new WorkflowSpec
-        {
-            Functions =
-            [
-                PlatformCluster.Function<PulseFunction>("source", $"role=source,key={key}", new() { ["out"] = "counter" }, new() { ["node_id_match_any"] = home }),
-                PlatformCluster.Function<CounterFunction>("counter", $"key={key}", null, new() { ["node_id_match_any"] = others, ["state_policy"] = "global" }),
-            ],
-        };
+        var spec = PlatformCluster.GlobalCounter(key, home, others);
         var ids = await platform.DomainGrain.DeployWorkflow("state", spec);
         await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":count").Count >= 10));
         var counterNode = Observed.Of(key + ":node")[0];
@@ -134,15 +127,7 @@ public sealed class PlatformBehaviourTests
     {
         await using var platform = await PlatformCluster.StartAsync(nodes: 1);
         var key = Guid.NewGuid().ToString("N");
-        var spec = new WorkflowSpec
-        {
-            Functions =
-            [
-                PlatformCluster.Function<PulseFunction>("source", $"role=source,key={key}", new() { ["out"] = "counter" }),
-                PlatformCluster.Function<CounterFunction>("counter", $"key={key}", null, new() { ["state_policy"] = "global" }),
-            ],
-        };
-        var ids = await platform.DomainGrain.DeployWorkflow("late-sync", spec);
+        var ids = await platform.DomainGrain.DeployWorkflow("late-sync", PlatformCluster.GlobalCounter(key));
         var counter = platform.Cluster.Client.GetGrain<ILogicalFunctionGrain>(ids["counter"].ToString());
         await platform.WaitAsync(async () => await counter.LoadState() is not null);
 

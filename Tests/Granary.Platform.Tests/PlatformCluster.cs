@@ -105,6 +105,29 @@ public sealed class PlatformCluster : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// A pulse source (on <paramref name="sourceNodes"/> when given) feeding a counter with global state (on one of
+    /// <paramref name="counterNodes"/> when given). Both report under <paramref name="key"/> (see <see cref="Observed"/>).
+    /// </summary>
+    public static WorkflowSpec GlobalCounter(string key, string? sourceNodes = null, string? counterNodes = null)
+    {
+        var source = sourceNodes is null ? null : new Dictionary<string, string> { ["node_id_match_any"] = sourceNodes };
+        var counter = new Dictionary<string, string> { ["state_policy"] = "global" };
+        if (counterNodes is not null)
+        {
+            counter["node_id_match_any"] = counterNodes;
+        }
+
+        return new WorkflowSpec
+        {
+            Functions =
+            [
+                Function<PulseFunction>("source", $"role=source,key={key}", new() { ["out"] = "counter" }, source),
+                Function<CounterFunction>("counter", $"key={key}", null, counter),
+            ],
+        };
+    }
+
     public async Task WaitAsync(Func<Task<bool>> condition, int timeoutMs = 15_000)
     {
         var deadline = Environment.TickCount64 + timeoutMs;
