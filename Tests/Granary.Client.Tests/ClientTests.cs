@@ -1,6 +1,7 @@
 using Granary.Grains.Controller;
 using Granary.Grains.Functions;
 using Granary.Grains.Workflows;
+using Granary.Runtime.Hosting;
 using Granary.Runtime.Testing;
 
 namespace Granary.Client.Tests;
@@ -103,6 +104,28 @@ public sealed class ClientTests
         Assert.NotNull(summary);
         Assert.Equal(2, summary.Nodes.Count);
         Assert.Null(await cluster.Client.Domains.InspectAsync("no-such-domain"));
+    }
+
+    [Fact]
+    public async Task With_no_domain_registered_a_just_started_controller_says_domains_may_still_register()
+    {
+        // A controller silo alone: no domain ever registers.
+        await using var cluster = await TestCluster.StartAsync(new TestClusterOptions
+        {
+            InitialSilosCount = 1,
+            ConfigureSilo = s => s.AddGranaryController(c => c.DomainGracePeriod = TimeSpan.FromSeconds(1)),
+        });
+        var client = GranaryClient.FromGrainFactory(cluster.Client);
+        var spec = new WorkflowSpec { Functions = [ControllerCluster.Function<EchoFunction>("f", "key=x")] };
+
+        var early = await Assert.ThrowsAsync<WorkflowRejectedException>(() => client.Workflows.StartAsync(spec));
+        Assert.StartsWith("No domain is registered with the controller", early.Message, StringComparison.Ordinal);
+        Assert.Contains("try again in a few seconds", early.Message, StringComparison.Ordinal);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var late = await Assert.ThrowsAsync<WorkflowRejectedException>(() => client.Workflows.StartAsync(spec));
+        Assert.StartsWith("No domain is registered with the controller", late.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("try again", late.Message, StringComparison.Ordinal);
     }
 
     [Theory]

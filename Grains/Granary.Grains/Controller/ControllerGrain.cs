@@ -282,6 +282,14 @@ internal sealed partial class ControllerGrain(
         if (live.Count == 0)
         {
             why = "No domain is registered with the controller, so no domain can run the workflow.";
+            var up = now - _activatedAt;
+            if (up < _options.DomainGracePeriod)
+            {
+                // A controller that just (re)started has not heard from the domains yet: they register with their
+                // next keep-alive.
+                why += $" The controller started {up.TotalSeconds:0.#} s ago and domains register within their keep-alive interval: try again in a few seconds.";
+            }
+
             return null;
         }
 
