@@ -25,14 +25,14 @@ internal sealed class RuntimeOptionsValidator :
             errors.Add($"SiloOptions.Port must be 0..65535, got {options.Port}.");
         }
 
-        if (options.AcceptConnections && !System.Net.IPAddress.TryParse(options.ListenAddress, out _))
+        if (options.AcceptConnections && string.IsNullOrWhiteSpace(options.ListenAddress))
         {
-            errors.Add($"SiloOptions.ListenAddress must be an IP address, got '{options.ListenAddress}'.");
+            errors.Add("SiloOptions.ListenAddress must be an IP address or a host name, got nothing.");
         }
 
-        if (options.AdvertisedAddress is { } advertised && !System.Net.IPAddress.TryParse(advertised, out _))
+        if (options.AdvertisedAddress is { } advertised && string.IsNullOrWhiteSpace(advertised))
         {
-            errors.Add($"SiloOptions.AdvertisedAddress must be an IP address, got '{advertised}'.");
+            errors.Add("SiloOptions.AdvertisedAddress must be an IP address or a host name when set, got nothing.");
         }
 
         return Result(errors);

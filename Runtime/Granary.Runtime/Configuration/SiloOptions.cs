@@ -9,7 +9,7 @@ public sealed class SiloOptions
     /// <summary>The cluster this silo joins; silos and clients of other clusters are refused at handshake.</summary>
     public string ClusterId { get; set; } = "granary";
 
-    /// <summary>Address to listen on. Loopback by default.</summary>
+    /// <summary>Address to listen on (an IP address or a host name resolved at start). Loopback by default.</summary>
     public string ListenAddress { get; set; } = "127.0.0.1";
 
     /// <summary>Port to listen on; 0 picks a free port. Ignored when <see cref="AcceptConnections"/> is false.</summary>
@@ -21,7 +21,11 @@ public sealed class SiloOptions
     /// </summary>
     public bool AcceptConnections { get; set; } = true;
 
-    /// <summary>Address advertised to others when it differs from <see cref="ListenAddress"/> (e.g. 0.0.0.0 listeners).</summary>
+    /// <summary>
+    /// Address advertised to others (an IP address or a host name resolved at start) when it differs from
+    /// <see cref="ListenAddress"/>. Unset with a wildcard listener (0.0.0.0 or ::), the first IPv4 address of a
+    /// non-loopback interface that is up is advertised.
+    /// </summary>
     public string? AdvertisedAddress { get; set; }
 
     /// <summary>Roles of this silo (controller, orchestrator, node, ...), used by role-based placement.</summary>

@@ -73,7 +73,7 @@ internal sealed partial class SiloRuntime : IFrameHandler, IAsyncDisposable
         _siloName = siloOptions.Name ?? $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}";
         if (siloOptions.AcceptConnections)
         {
-            _listenEndpoint = new IPEndPoint(IPAddress.Parse(siloOptions.ListenAddress), siloOptions.Port);
+            _listenEndpoint = new IPEndPoint(SiloNetwork.Resolve(siloOptions.ListenAddress, "SiloOptions.ListenAddress"), siloOptions.Port);
         }
 
         Connections = null!;
@@ -133,7 +133,9 @@ internal sealed partial class SiloRuntime : IFrameHandler, IAsyncDisposable
             // Bind first to learn the port, then fix the address and start accepting.
             _listener = new SiloListener(_listenEndpoint, _siloOptions, MessagingOptions, peer => BuildHello(peer), logger);
             var bound = _listener.LocalEndPoint;
-            var advertised = _siloOptions.AdvertisedAddress is { } a ? new IPEndPoint(IPAddress.Parse(a), bound.Port) : bound;
+            var advertised = new IPEndPoint(
+                _siloOptions.AdvertisedAddress is { } a ? SiloNetwork.Resolve(a, "SiloOptions.AdvertisedAddress") : SiloNetwork.Advertisable(bound.Address),
+                bound.Port);
             Address = new SiloAddress(_siloName, advertised, generation);
         }
         else

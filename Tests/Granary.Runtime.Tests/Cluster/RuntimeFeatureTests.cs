@@ -149,3 +149,42 @@ public sealed class OptionsValidationTests
         Assert.Contains("MessagingOptions.ResponseTimeout must be positive", error.Message);
     }
 }
+
+/// <summary>Silo addresses given as host names, and what a wildcard listener advertises.</summary>
+public sealed class SiloNetworkTests
+{
+    [Fact]
+    public async Task A_silo_configured_with_host_names_listens_and_advertises_the_resolved_address()
+    {
+        await using var cluster = await TestCluster.StartAsync(new TestClusterOptions { InitialSilosCount = 1 });
+        var named = await cluster.StartSiloAsync(o =>
+        {
+            o.ListenAddress = "localhost";
+            o.AdvertisedAddress = "localhost";
+        });
+        await cluster.WaitForLivenessToStabilizeAsync();
+
+        Assert.True(System.Net.IPAddress.IsLoopback(named.Address.Endpoint!.Address), $"advertised {named.Address.Endpoint}");
+        // A grain that must live on that silo answers through the advertised address.
+        Assert.Equal(named.Name, await ClusterTests.RetryAsync(() => cluster.Client.GetGrain<IEdgeGrain>(named.Name).Where()));
+    }
+
+    [Fact]
+    public void Ip_addresses_are_taken_as_they_are_and_host_names_resolved()
+    {
+        Assert.Equal(System.Net.IPAddress.Parse("127.0.0.2"), Configuration.SiloNetwork.Resolve("127.0.0.2", "X"));
+        Assert.True(System.Net.IPAddress.IsLoopback(Configuration.SiloNetwork.Resolve("localhost", "X")));
+    }
+
+    [Fact]
+    public void A_wildcard_listener_advertises_an_address_others_can_dial()
+    {
+        Assert.Equal(System.Net.IPAddress.Loopback, Configuration.SiloNetwork.Advertisable(System.Net.IPAddress.Loopback));
+        foreach (var wildcard in new[] { System.Net.IPAddress.Any, System.Net.IPAddress.IPv6Any })
+        {
+            var advertised = Configuration.SiloNetwork.Advertisable(wildcard);
+            Assert.False(advertised.Equals(System.Net.IPAddress.Any) || advertised.Equals(System.Net.IPAddress.IPv6Any), $"advertised {advertised}");
+            Assert.Equal(System.Net.Sockets.AddressFamily.InterNetwork, advertised.AddressFamily);
+        }
+    }
+}
