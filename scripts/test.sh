@@ -9,7 +9,7 @@ bash scripts/install-deps.sh
 bash scripts/start-dockerd.sh || echo "warning: dockerd unavailable; container tests will fail" >&2
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-dotnet build Granary.sln -c Release -nologo -v q
+dotnet build Orleans.sln -c Release -nologo -v q
 
 results=$(mktemp -d)
 status=0

@@ -10,7 +10,14 @@ namespace Granary.Cli;
 /// What every command action shares: the writers, the connection options, and one place that turns failures into a
 /// message and an exit code.
 /// </summary>
-internal sealed class CommandContext(TextWriter output, TextWriter error, Option<string[]> gateways, Option<string?> clusterId)
+internal sealed class CommandContext(
+    TextWriter output,
+    TextWriter error,
+    Option<string[]> gateways,
+    Option<string?> clusterId,
+    Option<string?> serviceId,
+    Option<string?> redis,
+    Func<GranaryClientOptions, CancellationToken, Task<GranaryClient>> connect)
 {
     public TextWriter Output { get; } = output;
 
@@ -81,6 +88,10 @@ internal sealed class CommandContext(TextWriter output, TextWriter error, Option
                 ? fromEnvironment.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList()
                 : [GranaryClientOptions.DefaultGateway];
         var id = result.GetValue(clusterId) ?? Environment.GetEnvironmentVariable(GranaryCli.ClusterIdVariable) ?? "granary";
-        return GranaryClient.ConnectAsync(new GranaryClientOptions { Gateways = endpoints, ClusterId = id }, cancellationToken);
+        var service = result.GetValue(serviceId) ?? Environment.GetEnvironmentVariable(GranaryCli.ServiceIdVariable) ?? "granary";
+        var membership = result.GetValue(redis) ?? Environment.GetEnvironmentVariable(GranaryCli.RedisVariable);
+        return connect(
+            new GranaryClientOptions { Gateways = endpoints, ClusterId = id, ServiceId = service, Redis = string.IsNullOrEmpty(membership) ? null : membership },
+            cancellationToken);
     }
 }

@@ -21,6 +21,12 @@ public static class GranaryCli
     /// <summary>The environment variable holding the cluster id when no --cluster-id is given.</summary>
     public const string ClusterIdVariable = "GRANARY_CLUSTER_ID";
 
+    /// <summary>The environment variable holding the service id when no --service-id is given.</summary>
+    public const string ServiceIdVariable = "GRANARY_SERVICE_ID";
+
+    /// <summary>The environment variable holding the cluster's Redis (membership) when no --redis is given to a cluster command.</summary>
+    public const string RedisVariable = "GRANARY_REDIS";
+
     /// <summary>The environment variable holding the proxy Redis URL of <c>granary proxy</c> when no --redis is given.</summary>
     public const string ProxyUrlVariable = "GRANARY_PROXY_URL";
 
@@ -30,12 +36,22 @@ public static class GranaryCli
     /// command line or input file (nothing is sent to the cluster), or <see cref="ExitCodes.ClusterError"/> when the
     /// cluster cannot be reached or refuses the request.
     /// </summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, GranaryClient.ConnectAsync, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync(string[], TextWriter, TextWriter, CancellationToken)"/>, reaching the cluster through
+    /// <paramref name="connect"/> with the connection options the command line gives (a host that already has a client
+    /// of the cluster, or a test cluster whose silos talk in memory, hands in its own).
+    /// </summary>
+    public static async Task<int> RunAsync(
+        string[] args, TextWriter output, TextWriter error, Func<GranaryClientOptions, CancellationToken, Task<GranaryClient>> connect, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var root = BuildCommand(output, error);
+        ArgumentNullException.ThrowIfNull(connect);
+        var root = BuildCommand(output, error, connect);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -52,7 +68,7 @@ public static class GranaryCli
             .ConfigureAwait(false);
     }
 
-    private static RootCommand BuildCommand(TextWriter output, TextWriter error)
+    private static RootCommand BuildCommand(TextWriter output, TextWriter error, Func<GranaryClientOptions, CancellationToken, Task<GranaryClient>> connect)
     {
         var gateways = new Option<string[]>("--gateway", "-g")
         {
@@ -65,15 +81,30 @@ public static class GranaryCli
             Description = $"The cluster id of the gateways. Default: ${ClusterIdVariable} or granary.",
             Recursive = true,
         };
+        var serviceId = new Option<string?>("--service-id")
+        {
+            Description = $"The service id of the cluster. Default: ${ServiceIdVariable} or granary.",
+            Recursive = true,
+        };
+
+        // On the cluster commands only: under `granary proxy`, --redis names the proxy's database instead.
+        var redis = new Option<string?>("--redis")
+        {
+            Description = $"Find the gateways in the cluster's Redis membership, redis://HOST:PORT (instead of --gateway). Default: ${RedisVariable}.",
+            Recursive = true,
+        };
         var root = new RootCommand("Granary: start, stop and inspect workflows, domains and nodes of a Granary cluster.");
         root.Options.Add(gateways);
         root.Options.Add(clusterId);
+        root.Options.Add(serviceId);
 
-        var context = new CommandContext(output, error, gateways, clusterId);
-        root.Subcommands.Add(WorkflowCommand(context));
-        root.Subcommands.Add(DomainCommand(context));
-        root.Subcommands.Add(NodeCommand(context));
-        root.Subcommands.Add(FunctionCommand(context));
+        var context = new CommandContext(output, error, gateways, clusterId, serviceId, redis, connect);
+        foreach (var command in new[] { WorkflowCommand(context), DomainCommand(context), NodeCommand(context), FunctionCommand(context), EventsCommand(context) })
+        {
+            command.Options.Add(redis);
+            root.Subcommands.Add(command);
+        }
+
         root.Subcommands.Add(ProxyCommands.Build(context));
         return root;
     }
@@ -145,6 +176,57 @@ public static class GranaryCli
         }));
         workflow.Subcommands.Add(inspect);
         return workflow;
+    }
+
+    private static Command EventsCommand(CommandContext context)
+    {
+        var domainOption = new Option<string?>("--domain") { Description = "Only this domain's events. Default: every domain registered now." };
+        var events = new Command("events", "Print platform events as they happen (instances, performance samples, workflows, nodes) until Ctrl+C.") { domainOption };
+        events.SetAction((result, token) => context.RunAsync(result, token, async (_, client) =>
+        {
+            var connected = await client.Value.ConfigureAwait(false);
+            List<string> domains = result.GetValue(domainOption) is { Length: > 0 } one
+                ? [one]
+                : [.. (await connected.Domains.ListAsync(token).ConfigureAwait(false)).Select(d => d.DomainId)];
+            if (domains.Count == 0)
+            {
+                throw new CliException("No domain is registered yet; name one with --domain to wait for its events.", ExitCodes.ClusterError);
+            }
+
+            var printing = new SemaphoreSlim(1, 1);
+            var subscriptions = new List<Orleans.Streams.StreamSubscriptionHandle<Grains.Events.PlatformEvent>>();
+            foreach (var domain in domains)
+            {
+                subscriptions.Add(await connected.SubscribeToEventsAsync(domain, async e =>
+                {
+                    await printing.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                    try
+                    {
+                        await context.Output.WriteLineAsync(Views.Event(domain, e)).ConfigureAwait(false);
+                        await context.Output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        printing.Release();
+                    }
+                }).ConfigureAwait(false));
+            }
+
+            await context.Output.WriteLineAsync($"Following the events of {string.Join(", ", domains)}; Ctrl+C stops.").ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+            }
+
+            foreach (var subscription in subscriptions)
+            {
+                await subscription.UnsubscribeAsync().ConfigureAwait(false);
+            }
+        }));
+        return events;
     }
 
     private static Command DomainCommand(CommandContext context)

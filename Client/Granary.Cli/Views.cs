@@ -136,4 +136,8 @@ internal static class Views
     internal static Text Cell(string value) => new(value);
 
     internal static string Join(IEnumerable<string> values) => values.Any() ? string.Join(", ", values) : "-";
+
+    /// <summary>One line per event: time, domain, kind, and the event's fields as JSON.</summary>
+    public static string Event(string domain, Grains.Events.PlatformEvent e) =>
+        $"{e.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ} {domain} {e.GetType().Name} {System.Text.Json.JsonSerializer.Serialize(e, e.GetType())}";
 }

@@ -49,10 +49,10 @@ public sealed class FunctionsClient
         var node = _grains.GetGrain<INodeGrain>(instance.NodeId.ToString("D"));
         if (call)
         {
-            return await node.Call(instance, ClientSource, payload).ConfigureAwait(false);
+            return await node.Call(instance, ClientSource, 0, payload).ConfigureAwait(false);
         }
 
-        await node.Cast(instance, ClientSource, payload).ConfigureAwait(false);
+        await node.Cast(instance, ClientSource, 0, payload).ConfigureAwait(false);
         return null;
     }
 

@@ -1,22 +1,29 @@
 using System.Net;
 using System.Net.Sockets;
 using Granary.Grains.Controller;
-using Granary.Runtime.Client;
+using Granary.Grains.Events;
+using Granary.Grains.Redis;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Streams;
 
 namespace Granary.Client;
 
 /// <summary>
 /// The .NET entry point to a Granary cluster: start, stop and inspect workflows through the controller, list domains
-/// and nodes, and invoke function instances. Every call goes through the cluster's gateways; when one is lost, calls
-/// continue on the others.
+/// and nodes, invoke function instances and follow a domain's events. It is an Orleans client: calls go through the
+/// cluster's gateways (static ones, or those Redis membership lists); when one is lost, calls continue on the others.
 /// </summary>
 public sealed class GranaryClient : IAsyncDisposable
 {
-    private readonly ClusterClient? _owned;
+    private readonly IHost? _owned;
+    private readonly IClusterClient? _cluster;
 
-    private GranaryClient(IGrainFactory grains, ClusterClient? owned)
+    private GranaryClient(IGrainFactory grains, IClusterClient? cluster, IHost? owned)
     {
         _owned = owned;
+        _cluster = cluster;
         Grains = grains;
         var controller = grains.GetGrain<IControllerGrain>(IControllerGrain.Key);
         Workflows = new WorkflowsClient(controller);
@@ -28,60 +35,94 @@ public sealed class GranaryClient : IAsyncDisposable
     /// <summary>Workflows: start, stop, list, inspect.</summary>
     public WorkflowsClient Workflows { get; }
 
-    /// <summary>Orchestration domains registered with the controller.</summary>
+    /// <summary>Orchestration domains: list, inspect.</summary>
     public DomainsClient Domains { get; }
 
-    /// <summary>Edge nodes of the registered domains.</summary>
+    /// <summary>Edge nodes: list, inspect.</summary>
     public NodesClient Nodes { get; }
 
-    /// <summary>Direct invocation of function instances.</summary>
+    /// <summary>Logical functions: inspect, invoke instances.</summary>
     public FunctionsClient Functions { get; }
 
     /// <summary>The grain factory the client calls through, for calls this API does not cover.</summary>
     public IGrainFactory Grains { get; }
 
     /// <summary>
-    /// Connects to the gateways of <paramref name="options"/>. Host names are resolved first; fails with
-    /// <see cref="ArgumentException"/> for a malformed endpoint and <see cref="SiloUnavailableException"/> when no
-    /// gateway answers.
+    /// Connects to the cluster of <paramref name="options"/>: through Redis membership when
+    /// <see cref="GranaryClientOptions.Redis"/> is set, else through its static gateways (host names are resolved
+    /// first). Fails with <see cref="ArgumentException"/> for a malformed endpoint and with
+    /// <see cref="SiloUnavailableException"/> when no gateway answers within <see cref="GranaryClientOptions.ConnectTimeout"/>.
     /// </summary>
     public static async Task<GranaryClient> ConnectAsync(GranaryClientOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var endpoints = new List<string>();
-        foreach (var gateway in options.Gateways)
+        var endpoints = new List<IPEndPoint>();
+        if (options.Redis is not { Length: > 0 })
         {
-            endpoints.Add(await ResolveAsync(gateway, cancellationToken).ConfigureAwait(false));
+            foreach (var gateway in options.Gateways)
+            {
+                endpoints.Add(IPEndPoint.Parse(await ResolveAsync(gateway, cancellationToken).ConfigureAwait(false)));
+            }
         }
 
-        var client = new ClusterClient(new ClientOptions
+        var redis = options.Redis is { Length: > 0 } url ? RedisUrl.Parse(url, "--redis") : null;
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleansClient(client =>
         {
-            ClusterId = options.ClusterId,
-            Gateways = endpoints,
-            ResponseTimeout = options.ResponseTimeout,
-            ConnectTimeout = options.ConnectTimeout,
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
+            if (redis is not null)
+            {
+                client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+            }
+            else
+            {
+                client.UseStaticClustering(endpoints.ToArray());
+            }
+
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+            client.Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = options.ConnectTimeout);
+            client.AddMemoryStreams(PlatformStreams.DefaultProvider);
+            client.UseConnectionRetryFilter(new ConnectDeadline(options.ConnectTimeout));
         });
+        var host = builder.Build();
         try
         {
-            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await client.DisposeAsync().ConfigureAwait(false);
-            throw;
+            host.Dispose();
+            var where = redis is not null ? $"the gateways Redis {options.Redis} lists" : string.Join(", ", options.Gateways);
+            throw new SiloUnavailableException($"No gateway of cluster '{options.ClusterId}' answers ({where}): {ex.GetBaseException().Message}");
         }
 
-        return new GranaryClient(client, client);
+        var cluster = host.Services.GetRequiredService<IClusterClient>();
+        return new GranaryClient(cluster, cluster, host);
     }
 
-    /// <summary>
-    /// A client over an existing connection (a silo's or a test cluster's grain factory); disposing it leaves that
-    /// connection open.
-    /// </summary>
+    /// <summary>A client over an existing grain factory (inside a silo, or a test cluster's client).</summary>
     public static GranaryClient FromGrainFactory(IGrainFactory grains)
     {
         ArgumentNullException.ThrowIfNull(grains);
-        return new GranaryClient(grains, null);
+        return new GranaryClient(grains, grains as IClusterClient, null);
+    }
+
+    /// <summary>
+    /// Calls <paramref name="onEvent"/> with every platform event of <paramref name="domainId"/> published from now on
+    /// (instance lifecycle, performance samples, workflow and node events) until the returned handle is unsubscribed.
+    /// Needs a client connected with <see cref="ConnectAsync"/> (or made from an <see cref="IClusterClient"/>).
+    /// </summary>
+    public async Task<StreamSubscriptionHandle<PlatformEvent>> SubscribeToEventsAsync(string domainId, Func<PlatformEvent, Task> onEvent, string provider = PlatformStreams.DefaultProvider)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(domainId);
+        ArgumentNullException.ThrowIfNull(onEvent);
+        var cluster = _cluster ?? throw new InvalidOperationException("Events need a cluster client: connect with GranaryClient.ConnectAsync.");
+        var stream = cluster.GetStreamProvider(provider).GetStream<PlatformEvent>(StreamId.Create(PlatformStreams.Namespace, domainId));
+        return await stream.SubscribeAsync((item, _) => onEvent(item)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -124,7 +165,31 @@ public sealed class GranaryClient : IAsyncDisposable
     {
         if (_owned is not null)
         {
-            await _owned.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await _owned.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            finally
+            {
+                _owned.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Retries connecting to the gateways until the deadline, so a gateway that is still starting is waited for.</summary>
+    private sealed class ConnectDeadline(TimeSpan timeout) : IClientConnectionRetryFilter
+    {
+        private readonly long _deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+
+        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+        {
+            if (Environment.TickCount64 + 250 > _deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            return true;
         }
     }
 }

@@ -15,6 +15,15 @@ public sealed class GranaryClientOptions
     /// <summary>The cluster id the gateways belong to; gateways of another cluster refuse the connection.</summary>
     public string ClusterId { get; set; } = "granary";
 
+    /// <summary>The service id of the cluster (silos' <c>Granary:Silo:ServiceId</c>).</summary>
+    public string ServiceId { get; set; } = "granary";
+
+    /// <summary>
+    /// A <c>redis://HOST:PORT</c> URL: when set, the client finds the gateways in the cluster's Redis membership table
+    /// instead of <see cref="Gateways"/>.
+    /// </summary>
+    public string? Redis { get; set; }
+
     /// <summary>Deadline of each call to the cluster.</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

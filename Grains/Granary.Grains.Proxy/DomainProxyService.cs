@@ -2,7 +2,6 @@ using Granary.Grains.Domains;
 using Granary.Grains.Nodes;
 using Granary.Grains.Platform;
 using Granary.Redis;
-using Granary.Runtime.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,7 +18,7 @@ namespace Granary.Grains.Proxy;
 /// logs a warning, and it resynchronises the mirror when Redis answers again.
 /// </summary>
 internal sealed partial class DomainProxyService(
-    Silo silo,
+    IGrainFactory grains,
     IOptions<ProxyOptions> proxyOptions,
     IOptions<DomainOptions> domainOptions,
     IOptions<NodeOptions> nodeOptions,
@@ -61,7 +60,7 @@ internal sealed partial class DomainProxyService(
         var db = connection.GetDatabase();
         var mirror = new RedisProxyMirror(db, loggerFactory.CreateLogger<RedisProxyMirror>(), _options.MaxPerformanceSamples);
         var intents = new ProxyIntentReader(db);
-        var domain = silo.GrainFactory.GetGrain<IDomainGrain>(DomainId);
+        var domain = grains.GetGrain<IDomainGrain>(DomainId);
         using var timer = new PeriodicTimer(Interval, time);
         do
         {
@@ -92,10 +91,7 @@ internal sealed partial class DomainProxyService(
 
     private async Task<DomainSnapshot> SnapshotAsync(IDomainGrain domain)
     {
-        using (GrainCallOptions.WithTimeout(2 * Interval))
-        {
-            return await domain.Snapshot().ConfigureAwait(false);
-        }
+        return await domain.Snapshot().WaitAsync(2 * Interval).ConfigureAwait(false);
     }
 
     /// <summary>Takes every queued intent and applies them in order; returns how many were applied.</summary>

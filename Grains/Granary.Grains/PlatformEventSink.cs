@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Granary.Grains.Events;
-using Granary.Streams;
+using Orleans.Streams;
 using Microsoft.Extensions.Logging;
 
 namespace Granary.Grains;
@@ -27,9 +27,9 @@ internal sealed partial class PlatformEventSink(string? providerName, Func<strin
         {
             try
             {
-                stream = providers(providerName!).GetStream<PlatformEvent>(new StreamId(PlatformStreams.Namespace, domainId));
+                stream = providers(providerName!).GetStream<PlatformEvent>(StreamId.Create(PlatformStreams.Namespace, domainId));
             }
-            catch (KeyNotFoundException)
+            catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
             {
                 _off = true;
                 if (MissingReported.TryAdd(providerName!, true))
@@ -54,7 +54,7 @@ internal sealed partial class PlatformEventSink(string? providerName, Func<strin
         }
         catch (Exception ex)
         {
-            LogPublishFailed(logger, item.GetType().Name, stream.Id.ToString(), ex.Message);
+            LogPublishFailed(logger, item.GetType().Name, stream.StreamId.ToString(), ex.Message);
         }
     }
 

@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Granary.Runtime.Hosting;
+namespace Granary.Hosting;
 
 /// <summary>Registers the function executors and resources a node offers.</summary>
 public static class ExecutorHostingExtensions
@@ -21,14 +21,14 @@ public static class ExecutorHostingExtensions
     private static readonly TimeSpan DockerProbeTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>The .NET function runtime (DOTNET).</summary>
-    public static SiloBuilder AddDotnetFunctions(this SiloBuilder builder)
+    public static ISiloBuilder AddDotnetFunctions(this ISiloBuilder builder)
     {
         builder.Services.AddSingleton<IFunctionExecutor, DotnetFunctionExecutor>();
         return builder;
     }
 
     /// <summary>The file-log resource.</summary>
-    public static SiloBuilder AddFileLogResource(this SiloBuilder builder)
+    public static ISiloBuilder AddFileLogResource(this ISiloBuilder builder)
     {
         builder.Services.AddSingleton<IFunctionExecutor, FileLogExecutor>();
         return builder;
@@ -38,7 +38,7 @@ public static class ExecutorHostingExtensions
     /// The http-ingress resource and the node's one ingress server, started with the silo on
     /// <see cref="HttpIngressOptions.Url"/> (configure it here or bind Granary:Node:HttpIngress).
     /// </summary>
-    public static SiloBuilder AddHttpIngressResource(this SiloBuilder builder, Action<HttpIngressOptions>? configure = null)
+    public static ISiloBuilder AddHttpIngressResource(this ISiloBuilder builder, Action<HttpIngressOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<HttpIngressOptions>();
@@ -54,7 +54,7 @@ public static class ExecutorHostingExtensions
     }
 
     /// <summary>The http-egress resource (outgoing HTTP requests on behalf of functions).</summary>
-    public static SiloBuilder AddHttpEgressResource(this SiloBuilder builder)
+    public static ISiloBuilder AddHttpEgressResource(this ISiloBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<IFunctionExecutor, HttpEgressExecutor>();
@@ -65,7 +65,7 @@ public static class ExecutorHostingExtensions
     /// The node's Prometheus <c>/metrics</c> endpoint, served when <c>NodeOptions.MetricsPort</c> (Granary:Node:MetricsPort)
     /// is above 0, on <c>NodeOptions.MetricsAddress</c> (default 127.0.0.1).
     /// </summary>
-    public static SiloBuilder AddNodeMetricsEndpoint(this SiloBuilder builder)
+    public static ISiloBuilder AddNodeMetricsEndpoint(this ISiloBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<NodeMetricsEndpoint>();
@@ -78,7 +78,7 @@ public static class ExecutorHostingExtensions
     /// is already registered. <paramref name="configure"/> sets the node-wide sandbox limits (memory pages, time or
     /// fuel per event, call depth, call timeout); functions override them with <c>wasm.*</c> annotations.
     /// </summary>
-    public static SiloBuilder AddWasmFunctions(this SiloBuilder builder, Action<WasmExecutorOptions>? configure = null)
+    public static ISiloBuilder AddWasmFunctions(this ISiloBuilder builder, Action<WasmExecutorOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<WasmExecutorOptions>();
@@ -98,7 +98,7 @@ public static class ExecutorHostingExtensions
     /// /var/run/docker.sock): a node without a reachable dockerd does not advertise CONTAINER, and logs why when the
     /// silo starts. An <see cref="IDockerClient"/> already registered is used; otherwise one for that socket is.
     /// </summary>
-    public static SiloBuilder AddContainerFunctions(this SiloBuilder builder, Action<ContainerExecutorOptions>? configure = null)
+    public static ISiloBuilder AddContainerFunctions(this ISiloBuilder builder, Action<ContainerExecutorOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var probe = new ContainerExecutorOptions();

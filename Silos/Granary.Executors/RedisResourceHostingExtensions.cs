@@ -3,13 +3,13 @@ using Granary.Grains.Execution;
 using Granary.Grains.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Granary.Runtime.Hosting;
+namespace Granary.Hosting;
 
 /// <summary>Registers the resources that write to Redis: <c>redis</c> and <c>metrics-collector</c>.</summary>
 public static class RedisResourceHostingExtensions
 {
     /// <summary>The <c>redis</c> resource (configurations <c>url</c>, <c>key</c>).</summary>
-    public static SiloBuilder AddRedisResource(this SiloBuilder builder)
+    public static ISiloBuilder AddRedisResource(this ISiloBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<IFunctionExecutor, RedisResourceExecutor>();
@@ -20,7 +20,7 @@ public static class RedisResourceHostingExtensions
     /// The <c>metrics-collector</c> resource (configuration <c>wf_name</c>), writing to the Redis set by
     /// <paramref name="configure"/> (<see cref="MetricsCollectorOptions.Url"/>, normally the proxy URL).
     /// </summary>
-    public static SiloBuilder AddMetricsCollectorResource(this SiloBuilder builder, Action<MetricsCollectorOptions>? configure = null)
+    public static ISiloBuilder AddMetricsCollectorResource(this ISiloBuilder builder, Action<MetricsCollectorOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<MetricsCollectorOptions>();
@@ -38,7 +38,7 @@ public static class RedisResourceHostingExtensions
     /// this silo a node of its domain that offers no function runtime and only the <c>metrics-collector</c> resource,
     /// writing to <paramref name="proxyUrl"/>. Add it to an orchestrator silo that is not also a node.
     /// </summary>
-    public static SiloBuilder AddMetricsCollectorNode(this SiloBuilder builder, string proxyUrl, Action<NodeOptions>? configureNode = null)
+    public static ISiloBuilder AddMetricsCollectorNode(this ISiloBuilder builder, string proxyUrl, Action<NodeOptions>? configureNode = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(proxyUrl);

@@ -1,18 +1,24 @@
+using System.Net;
 using Granary.Executors.Resources.Http;
 using Granary.Grains.Controller;
 using Granary.Grains.Domains;
+using Granary.Grains.Events;
 using Granary.Grains.Nodes;
 using Granary.Grains.Proxy;
-using Granary.Runtime.Configuration;
-using Granary.Runtime.Hosting;
+using Granary.Hosting;
+using Granary.Grains.Redis;
+using Granary.Silo.Hosting;
 using Granary.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Providers;
 
 // The Granary host process. The role (controller, orchestrator, node, inabox) comes from --role, the
 // Granary__Role environment variable, or appsettings.json. "inabox" runs orchestrator and node in one process with
-// in-memory membership, directory, storage and streams (no external service) and deploys a sample workflow.
+// development clustering and in-process storage, streams and reminders (no external service) and deploys a sample
+// workflow.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var role = builder.Configuration["role"] ?? builder.Configuration["Granary:Role"] ?? "inabox";
 string[] known = ["inabox", "controller", "orchestrator", "node"];
@@ -45,19 +51,44 @@ var redis = builder.Configuration["Granary:Redis"];
 // and takes migrate and cordon intents from it (an unknown type stops the host with a message naming it).
 var proxyType = builder.Configuration["Granary:Proxy:Type"];
 var runsProxy = !string.IsNullOrEmpty(proxyType) && !string.Equals(proxyType, "None", StringComparison.OrdinalIgnoreCase);
-builder.UseGranary(silo =>
+var network = builder.Configuration.GetSection("Granary:Silo").Get<SiloNetworkOptions>() ?? new SiloNetworkOptions();
+builder.UseOrleans(silo =>
 {
+    var listen = network.ResolveListenAddress();
+    var siloPort = SiloNetworkOptions.PortOrFree(network.Port, listen);
+    var gatewayPort = SiloNetworkOptions.PortOrFree(network.GatewayPort, listen);
+    silo.Configure<ClusterOptions>(o =>
+    {
+        o.ClusterId = network.ClusterId;
+        o.ServiceId = network.ServiceId;
+    });
+    silo.Configure<EndpointOptions>(o =>
+    {
+        o.AdvertisedIPAddress = network.ResolveAdvertisedAddress();
+        o.SiloPort = siloPort;
+        o.GatewayPort = gatewayPort;
+        o.SiloListeningEndpoint = new IPEndPoint(listen, siloPort);
+        o.GatewayListeningEndpoint = new IPEndPoint(listen, gatewayPort);
+    });
     if (!string.IsNullOrEmpty(redis))
     {
-        silo.UseRedisClustering(o => o.ConnectionString = redis);
-        silo.AddRedisGrainStorage(configure: o => o.ConnectionString = redis);
+        var redisOptions = RedisUrl.Parse(redis, "Granary:Redis");
+        silo.UseRedisClustering(o => o.ConfigurationOptions = redisOptions);
+        silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = redisOptions);
+        silo.AddRedisGrainStorage("PubSubStore", o => o.ConfigurationOptions = redisOptions);
+        silo.UseRedisGrainDirectoryAsDefault(o => o.ConfigurationOptions = redisOptions);
     }
     else
     {
-        silo.AddMemoryGrainStorage();
+        // One silo alone: it is its own primary. State, streams and reminders stay in this process.
+        silo.UseDevelopmentClustering(new IPEndPoint(network.ResolveAdvertisedAddress(), siloPort));
+        var store = new InProcessGrainStore();
+        silo.AddInProcessGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, store);
+        silo.AddInProcessGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, store);
     }
 
-    silo.AddMemoryStreams("events");
+    silo.UseInMemoryReminderService();
+    silo.AddMemoryStreams(PlatformStreams.DefaultProvider);
     if (runsController)
     {
         silo.AddGranaryController();
@@ -93,13 +124,6 @@ builder.UseGranary(silo =>
         {
             silo.AddMetricsCollectorNode(proxyUrl);
         }
-    }
-});
-builder.Services.AddOptions<SiloOptions>().Configure(o =>
-{
-    if (!o.Roles.Contains(role) && role != "inabox")
-    {
-        o.Roles.Add(role);
     }
 });
 if (role == "inabox")

@@ -2,7 +2,7 @@ using Granary.Examples;
 using Granary.Grains.Controller;
 using Granary.Grains.Nodes;
 using Granary.Grains.Workflows;
-using Granary.Runtime.Hosting;
+using Granary.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,7 +14,7 @@ namespace Granary.Silo;
 /// EDGELESS file_log tutorial) as an EDGELESS JSON file, then deploys it on the local domain. The log file then
 /// grows by one line per period.
 /// </summary>
-internal sealed partial class SampleWorkflowService(Granary.Runtime.Hosting.Silo silo, IOptions<SampleWorkflowOptions> options, ILogger<SampleWorkflowService> logger) : BackgroundService
+internal sealed partial class SampleWorkflowService(IGrainFactory grains, IOptions<SampleWorkflowOptions> options, ILogger<SampleWorkflowService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -59,7 +59,7 @@ internal sealed partial class SampleWorkflowService(Granary.Runtime.Hosting.Silo
         // Through the controller, like `granary workflow start`: it admits the workflow once the local domain has
         // registered (within one keep-alive interval of start).
         var spec = WorkflowSpecParser.ParseFile(specFile);
-        var controller = silo.GrainFactory.GetGrain<IControllerGrain>(IControllerGrain.Key);
+        var controller = grains.GetGrain<IControllerGrain>(IControllerGrain.Key);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {

@@ -12,7 +12,7 @@ public sealed partial class CliTests(ControllerClusterFixture fixture) : IClassF
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = await GranaryCli.RunAsync([.. args, .. Cluster.GatewayArgs()], output, error);
+        var exit = await Cluster.RunCliAsync(args, output, error);
         return (exit, output.ToString(), error.ToString());
     }
 

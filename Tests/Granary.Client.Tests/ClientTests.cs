@@ -1,8 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Providers;
+using Orleans.Storage;
 using Granary.Grains.Controller;
 using Granary.Grains.Functions;
 using Granary.Grains.Workflows;
-using Granary.Runtime.Hosting;
-using Granary.Runtime.Testing;
+using Granary.Hosting;
+using Granary.Testing;
 
 namespace Granary.Client.Tests;
 
@@ -158,8 +161,8 @@ public sealed class ClientTests
 
         await cluster.RestartControllerAsync();
 
-        // The controller's state came from the shared storage; the restarted orchestrator lost its workflows, so
-        // the controller redeploys them there once the domain registers again.
+        // The controller's state came from the shared storage and the domain, which lives on its own silo, kept running
+        // the workflow: the new controller finds it active once the domain registers again.
         await cluster.WaitAsync(async () => (await cluster.Client.Workflows.ListAsync()).Any(w => w.WorkflowId == id));
         await cluster.WaitAsync(async () =>
             await cluster.Client.Workflows.InspectAsync(id) is { } d && d.Workflow.State == WorkflowState.Active && d.Components.All(c => c.Instances.Count == 1));
@@ -168,15 +171,19 @@ public sealed class ClientTests
         var reply = await cluster.Client.Functions.InvokeAsync(id, "first", "again"u8.ToArray(), call: true);
         Assert.Equal("echo:again", reply!.Text);
 
-        // The instances of the deployment before the restart were stopped when the nodes joined the new orchestrator:
-        // each component runs once, as the redeployment placed it.
+        // Each component runs once, where the domain placed it.
         var expected = details.Components.SelectMany(c => c.Instances).Select(i => i.ToString()).Order(StringComparer.Ordinal).ToList();
         await cluster.WaitAsync(async () =>
         {
             var running = new List<string>();
             foreach (var node in cluster.Nodes)
             {
-                running.AddRange((await cluster.Client.Nodes.InspectAsync(node.Name))!.Instances.Where(i => i.WorkflowId == id).Select(i => i.Id.ToString()));
+                if (await cluster.Client.Nodes.InspectAsync(node.Name) is not { } details)
+                {
+                    return false;
+                }
+
+                running.AddRange(details.Instances.Where(i => i.WorkflowId == id).Select(i => i.Id.ToString()));
             }
 
             return running.Order(StringComparer.Ordinal).SequenceEqual(expected);
@@ -195,8 +202,8 @@ public sealed class ClientTests
         // it) but not indexed as such yet, one indexed whose workflow grain never got it.
         await cluster.RestartControllerAsync(async () =>
         {
-            var storage = cluster.Cluster.Storage;
-            var controller = new GrainId("granary.controller", IControllerGrain.Key);
+            var storage = cluster.Nodes[0].Services.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
+            var controller = GrainId.Create("granary.controller", IControllerGrain.Key);
             var index = new TestGrainState<ControllerState>();
             await storage.ReadStateAsync("controller", controller, index);
             foreach (var id in new[] { started, neverStarted })

@@ -1,18 +1,16 @@
 using Granary.Grains.Workflows;
-using Granary.Runtime.Hosting;
-using Granary.Runtime.Testing;
+using Granary.Hosting;
+using Granary.Testing;
 
 namespace Granary.Client.Tests;
 
 /// <summary>
-/// A TestCluster with one controller+orchestrator silo and two node silos of one domain (each offering DOTNET and
-/// file-log), plus a <see cref="GranaryClient"/> over the test cluster's client.
+/// A TestCluster with an orchestrator silo, a controller silo and two node silos of one domain (each offering DOTNET
+/// and file-log), plus a <see cref="GranaryClient"/> over the test cluster's client.
 /// </summary>
 public sealed class ControllerCluster : IAsyncDisposable
 {
     public const string Domain = "client-domain";
-
-    private readonly List<Granary.Runtime.Client.ClusterClient> _clients = [];
 
     public static readonly TimeSpan KeepAlive = TimeSpan.FromMilliseconds(500);
 
@@ -30,13 +28,14 @@ public sealed class ControllerCluster : IAsyncDisposable
 
     public List<TestSilo> Nodes { get; }
 
-    public GranaryClient Client { get; private set; }
+    public GranaryClient Client { get; }
 
-    public string ClusterId { get; private init; } = string.Empty;
+    public string ClusterId => Cluster.ClusterId;
 
     public static async Task<ControllerCluster> StartAsync(int nodes = 2)
     {
-        // TestClusterOptions.ConfigureSilo applies to every silo: only the first (initial) silo gets the controller.
+        // TestClusterOptions.ConfigureSilo applies to every silo: only the first (initial) silo is the orchestrator. The
+        // controller has a silo of its own, so that it can be killed and restarted while the domain carries on.
         var initial = true;
         var options = new TestClusterOptions { InitialSilosCount = 1 };
         options.ConfigureSilo = s =>
@@ -44,17 +43,18 @@ public sealed class ControllerCluster : IAsyncDisposable
             if (initial)
             {
                 initial = false;
-                ConfigureController(s);
+                ConfigureOrchestrator(s);
             }
         };
         var cluster = await TestCluster.StartAsync(options);
+        var controller = await cluster.StartSiloAsync(configureSilo: ConfigureController);
         var list = new List<TestSilo>();
         for (var i = 0; i < nodes; i++)
         {
             list.Add(await StartNodeAsync(cluster, Domain, $"node-{i}"));
         }
 
-        var platform = new ControllerCluster(cluster, cluster.Silos[0], list) { ClusterId = options.ClusterId };
+        var platform = new ControllerCluster(cluster, controller, list);
         // A cold domain may drop its nodes once while its first keep-alive probes activate the node grains (the
         // probes time out, the nodes re-register at once): wait until the registry has held still for a while.
         await platform.WaitAsync(async () => (await platform.Client.Domains.ListAsync()).Any(d => d.DomainId == Domain && d.NodeCount == nodes));
@@ -86,19 +86,21 @@ public sealed class ControllerCluster : IAsyncDisposable
             .AddDotnetFunctions()
             .AddFileLogResource());
 
-    private static void ConfigureController(SiloBuilder silo) => silo
+    private static void ConfigureController(ISiloBuilder silo) => silo
         .AddGranaryController(c =>
         {
             c.KeepAliveInterval = KeepAlive;
             c.DomainGracePeriod = TimeSpan.FromSeconds(3);
-        })
+        });
+
+    private static void ConfigureOrchestrator(ISiloBuilder silo) => silo
         .AddGranaryOrchestrator(d =>
         {
-            d.Strategy = Grains.Platform.PlacementStrategy.RoundRobin;
+            d.Strategy = Grains.Platform.PlacementPolicy.RoundRobin;
             d.KeepAliveInterval = KeepAlive;
         });
 
-    /// <summary>Kills the controller silo abruptly and starts a new controller silo; the client reconnects to the survivors.</summary>
+    /// <summary>Kills the controller silo abruptly and starts a new controller silo; the client goes on through the survivors.</summary>
     /// <remarks><paramref name="whileDown"/> runs between the kill and the start (to change what the controller will read).</remarks>
     public async Task RestartControllerAsync(Func<Task>? whileDown = null)
     {
@@ -110,14 +112,20 @@ public sealed class ControllerCluster : IAsyncDisposable
 
         ControllerSilo = await Cluster.StartSiloAsync(configureSilo: ConfigureController);
         await Cluster.WaitForLivenessToStabilizeAsync();
-        var client = await Cluster.ConnectClientAsync();
-        _clients.Add(client);
-        Client = GranaryClient.FromGrainFactory(client);
     }
 
-    /// <summary>Gateway arguments for the CLI: every running silo.</summary>
-    public string[] GatewayArgs() =>
-        [.. Cluster.Silos.SelectMany(s => new[] { "--gateway", s.Address.Endpoint!.ToString() }), "--cluster-id", ClusterId];
+    /// <summary>
+    /// Runs the <c>granary</c> command line against this cluster. Its silos talk in memory (Orleans'
+    /// InProcessTestCluster), so the command line is handed the cluster's own client instead of dialling gateways
+    /// (<see cref="EndToEndProcessTests"/> dial real ones); the connection options it parsed must name this cluster.
+    /// </summary>
+    public Task<int> RunCliAsync(string[] args, TextWriter output, TextWriter error) =>
+        Granary.Cli.GranaryCli.RunAsync([.. args, "--cluster-id", ClusterId, "--service-id", Cluster.ServiceId], output, error, (options, _) =>
+        {
+            Assert.Equal(ClusterId, options.ClusterId);
+            Assert.Equal(Cluster.ServiceId, options.ServiceId);
+            return Task.FromResult(GranaryClient.FromGrainFactory(Cluster.Client));
+        });
 
     /// <summary>A DOTNET function whose code is this test assembly.</summary>
     public static FunctionSpec Function<T>(string name, string initPayload, Dictionary<string, string>? outputs = null) =>
@@ -141,7 +149,7 @@ public sealed class ControllerCluster : IAsyncDisposable
                     return;
                 }
             }
-            catch (Exception ex) when (ex is SiloUnavailableException or GrainCallTimeoutException)
+            catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or OrleansMessageRejectionException)
             {
                 last = ex;
             }
@@ -155,13 +163,5 @@ public sealed class ControllerCluster : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var client in _clients)
-        {
-            await client.DisposeAsync();
-        }
-
-        await Cluster.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => Cluster.DisposeAsync();
 }

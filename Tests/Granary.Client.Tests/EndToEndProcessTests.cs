@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Granary.Cli;
 using Granary.Examples;
-using Granary.Runtime.Testing;
+using Granary.Testing;
 
 namespace Granary.Client.Tests;
 
@@ -47,12 +47,14 @@ public sealed class EndToEndProcessTests : IAsyncLifetime
         _dir.Delete(recursive: true);
     }
 
-    private void StartSilo(string role, int port, string cluster)
+    /// <summary>Starts a silo process whose gateway listens on <paramref name="gatewayPort"/> (its silo port is a free one).</summary>
+    private void StartSilo(string role, int gatewayPort, string cluster)
     {
         var psi = new ProcessStartInfo("dotnet",
         [
             Path.Combine(AppContext.BaseDirectory, "granary-silo.dll"), "--role", role,
-            $"--Granary:Redis={_redis.ConnectionString}", $"--Granary:Silo:Port={port}", $"--Granary:Silo:ClusterId={cluster}",
+            $"--Granary:Redis={_redis.ConnectionString}", $"--Granary:Silo:Port={FreePort()}", $"--Granary:Silo:GatewayPort={gatewayPort}",
+            $"--Granary:Silo:ClusterId={cluster}",
             "--Granary:Node:RefreshInterval=00:00:01", "--Granary:Domain:KeepAliveInterval=00:00:01",
         ])
         {

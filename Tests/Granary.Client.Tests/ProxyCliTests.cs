@@ -9,7 +9,7 @@ using Granary.Grains.Placement;
 using Granary.Grains.Platform;
 using Granary.Grains.Proxy;
 using Granary.Redis;
-using Granary.Runtime.Testing;
+using Granary.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Granary.Client.Tests;

@@ -3,7 +3,7 @@ using Granary.Executors.Container;
 using Granary.Grains.Functions;
 using Granary.Grains.Identity;
 using Granary.Grains.Workflows;
-using Granary.Runtime.Hosting;
+using Granary.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Granary.Executors.Tests;
@@ -30,7 +30,7 @@ public sealed class ContainerFunctionTests(ContainerEngineFixture engine)
 
         foreach (var message in new[] { "a", "b", "c" })
         {
-            await platform.NodeOf(counter).Cast(counter, default, Encoding.UTF8.GetBytes(message));
+            await platform.NodeOf(counter).Cast(counter, default, 0, Encoding.UTF8.GetBytes(message));
         }
 
         await platform.WaitAsync(async () => await CallAsync(platform, counter, "count") == "3");
@@ -39,8 +39,8 @@ public sealed class ContainerFunctionTests(ContainerEngineFixture engine)
         Assert.All(File.ReadAllLines(log), l => Assert.Contains($"from node_id {counter.NodeId:D} function_id {counter.ComponentId:D}", l, StringComparison.Ordinal));
         Assert.Equal("echo:hello", await CallAsync(platform, counter, "hello"));
         Assert.Equal(counter.ToString(), await CallAsync(platform, counter, "self"));
-        Assert.Equal(CallResultKind.NoReply, (await platform.NodeOf(counter).Call(counter, default, Encoding.UTF8.GetBytes("none"))).Kind);
-        var failed = await platform.NodeOf(counter).Call(counter, default, Encoding.UTF8.GetBytes("fail"));
+        Assert.Equal(CallResultKind.NoReply, (await platform.NodeOf(counter).Call(counter, default, 0, Encoding.UTF8.GetBytes("none"))).Kind);
+        var failed = await platform.NodeOf(counter).Call(counter, default, 0, Encoding.UTF8.GetBytes("fail"));
         Assert.Equal(CallResultKind.Error, failed.Kind);
         Assert.Equal("Container function counter answered the call with 500: asked to fail", failed.Text);
         Assert.Equal([(counter.ToString(), "count=0")], platform.Logs.Telemetry("init"));
@@ -75,8 +75,8 @@ public sealed class ContainerFunctionTests(ContainerEngineFixture engine)
         var spec = new WorkflowSpec { Functions = [ExecutorCluster.ContainerFunction("counter", engine.Code)] };
         var ids = await platform.DomainGrain.DeployWorkflow("crash", spec);
         var first = await platform.InstanceOfAsync(ids["counter"]);
-        await platform.NodeOf(first).Cast(first, default, [1]);
-        await platform.NodeOf(first).Cast(first, default, [2]);
+        await platform.NodeOf(first).Cast(first, default, 0, [1]);
+        await platform.NodeOf(first).Cast(first, default, 0, [2]);
         await platform.WaitAsync(async () => await CallAsync(platform, first, "count") == "2");
         var container = Assert.Single(await engine.ContainersAsync(ContainerLabels.Instance, first.ToString()));
 
@@ -251,7 +251,7 @@ public sealed class ContainerFunctionTests(ContainerEngineFixture engine)
 
     private static async Task<string> CallAsync(ExecutorCluster platform, InstanceId target, string message)
     {
-        var result = await platform.NodeOf(target).Call(target, default, Encoding.UTF8.GetBytes(message));
+        var result = await platform.NodeOf(target).Call(target, default, 0, Encoding.UTF8.GetBytes(message));
         return result.Kind == CallResultKind.Reply ? result.Text : $"<{result.Kind}: {result.Text}>";
     }
 }

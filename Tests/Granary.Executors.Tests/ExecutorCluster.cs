@@ -2,8 +2,8 @@ using Granary.Executors.Wasm;
 using Granary.Grains.Identity;
 using Granary.Grains.Platform;
 using Granary.Grains.Workflows;
-using Granary.Runtime.Hosting;
-using Granary.Runtime.Testing;
+using Granary.Hosting;
+using Granary.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -47,8 +47,8 @@ public sealed class ExecutorCluster : IAsyncDisposable
     public static async Task<ExecutorCluster> StartAsync(
         int nodes,
         Action<WasmExecutorOptions>? wasm = null,
-        Action<SiloBuilder>? node = null,
-        Action<SiloBuilder>? orchestrator = null,
+        Action<ISiloBuilder>? node = null,
+        Action<ISiloBuilder>? orchestrator = null,
         int orchestratorNodes = 0)
     {
         var logs = new RecordingLoggerProvider();

@@ -6,7 +6,7 @@ using Granary.Grains.Functions;
 using Granary.Grains.Identity;
 using Granary.Grains.Nodes;
 using Granary.Grains.Workflows;
-using Granary.Runtime.Hosting;
+using Granary.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -216,7 +216,7 @@ public sealed class HttpResourceTests
         var egress = await platform.InstanceOfAsync(components["egress"]);
         var request = new HttpRequestEnvelope("POST", new Uri(target.Address, "items?id=3").ToString(), null, "/items?id=3", new Dictionary<string, string> { ["X-Test"] = "yes", ["Content-Type"] = "text/plain" }, Encoding.UTF8.GetBytes("a body"));
 
-        var result = await platform.NodeOf(egress).Call(egress, default, HttpEnvelopeJson.Write(request));
+        var result = await platform.NodeOf(egress).Call(egress, default, 0, HttpEnvelopeJson.Write(request));
 
         Assert.Equal(CallResultKind.Reply, result.Kind);
         var response = HttpEnvelopeJson.ReadResponse(result.Payload);
@@ -240,10 +240,10 @@ public sealed class HttpResourceTests
         var egress = await platform.InstanceOfAsync(components["egress"]);
         var node = platform.NodeOf(egress);
 
-        var refused = await node.Call(egress, default, Encoding.UTF8.GetBytes($"{{\"method\": \"GET\", \"url\": \"http://127.0.0.1:{closedPort}/\"}}"));
-        var broken = await node.Call(egress, default, Encoding.UTF8.GetBytes("{\"method\": \"GET\", \"url\": "));
-        var noUrl = await node.Call(egress, default, Encoding.UTF8.GetBytes("{\"method\": \"GET\"}"));
-        var fine = await node.Call(egress, default, HttpEnvelopeJson.Write(new HttpRequestEnvelope("GET", target.Address.ToString(), null, "/", new Dictionary<string, string>(), [])));
+        var refused = await node.Call(egress, default, 0, Encoding.UTF8.GetBytes($"{{\"method\": \"GET\", \"url\": \"http://127.0.0.1:{closedPort}/\"}}"));
+        var broken = await node.Call(egress, default, 0, Encoding.UTF8.GetBytes("{\"method\": \"GET\", \"url\": "));
+        var noUrl = await node.Call(egress, default, 0, Encoding.UTF8.GetBytes("{\"method\": \"GET\"}"));
+        var fine = await node.Call(egress, default, 0, HttpEnvelopeJson.Write(new HttpRequestEnvelope("GET", target.Address.ToString(), null, "/", new Dictionary<string, string>(), [])));
 
         Assert.Equal(CallResultKind.Error, refused.Kind);
         Assert.Contains($"127.0.0.1:{closedPort}", refused.Text);

@@ -2,8 +2,8 @@ using System.Globalization;
 using Granary.Grains.Proxy;
 using Granary.Grains.Workflows;
 using Granary.Redis;
-using Granary.Runtime.Hosting;
-using Granary.Runtime.Testing;
+using Granary.Hosting;
+using Granary.Testing;
 
 namespace Granary.Executors.Tests;
 

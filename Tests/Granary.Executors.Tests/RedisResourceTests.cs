@@ -1,7 +1,7 @@
 using System.Globalization;
 using Granary.Grains.Workflows;
-using Granary.Runtime.Hosting;
-using Granary.Runtime.Testing;
+using Granary.Hosting;
+using Granary.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace Granary.Executors.Tests;

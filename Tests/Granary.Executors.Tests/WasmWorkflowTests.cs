@@ -96,7 +96,7 @@ public sealed class WasmWorkflowTests
         var replies = new List<string>();
         for (var i = 0; i < 20; i++)
         {
-            replies.Add((await platform.NodeOf(ping).Call(ping, default, Encoding.UTF8.GetBytes($"hello {i}"))).Text);
+            replies.Add((await platform.NodeOf(ping).Call(ping, default, 0, Encoding.UTF8.GetBytes($"hello {i}"))).Text);
         }
 
         Assert.NotEqual(ping.NodeId, pong.NodeId);
@@ -154,7 +154,7 @@ public sealed class WasmWorkflowTests
         var good = await platform.InstanceOfAsync(ids["good"]);
         Assert.Equal(bad.NodeId, good.NodeId);
 
-        await platform.NodeOf(bad).Cast(bad, default, [1]);
+        await platform.NodeOf(bad).Cast(bad, default, 0, [1]);
         await CastAsync(platform, good, 3);
 
         await platform.WaitAsync(() => platform.Logs.Entries.Any(e => e.Exception is WasmFunctionException && e.Message.Contains(bad.ToString(), StringComparison.Ordinal)));
@@ -184,13 +184,13 @@ public sealed class WasmWorkflowTests
     {
         for (var i = 0; i < count; i++)
         {
-            await platform.NodeOf(target).Cast(target, default, Encoding.UTF8.GetBytes("tick"));
+            await platform.NodeOf(target).Cast(target, default, 0, Encoding.UTF8.GetBytes("tick"));
         }
     }
 
     private static async Task<string> CountAsync(ExecutorCluster platform, InstanceId counter)
     {
-        var result = await platform.NodeOf(counter).Call(counter, default, []);
+        var result = await platform.NodeOf(counter).Call(counter, default, 0, []);
         return result.Kind == CallResultKind.Reply ? result.Text : $"<{result.Kind}: {result.Text}>";
     }
 }

@@ -126,7 +126,7 @@ public sealed class DomainOperationsTests
         var node = platform.Nodes[0];
 
         // The node stops refreshing while its silo (and its node grain, which answers the probes) keeps running.
-        await node.Services.GetServices<IHostedService>().OfType<NodeAgent>().Single().StopAsync(CancellationToken.None);
+        await node.Services.GetRequiredService<NodeAgent>().StopRefreshingAsync();
         await platform.WaitAsync(async () => (await platform.DomainGrain.Inspect()).Nodes.Count == 0, 20_000);
 
         var messages = platform.Logs.Entries.Select(e => e.Message).ToList();
@@ -144,7 +144,7 @@ public sealed class DomainOperationsTests
         // A silo named like a node, but without the node runtime: its node grain cannot activate, so every probe fails
         // with an error (neither "silo gone" nor a timeout). Registered by hand, with a far deadline.
         var broken = Guid.NewGuid();
-        await platform.Cluster.StartSiloAsync(configure: o => o.Name = broken.ToString("D"));
+        await platform.Cluster.StartSiloAsync(configure: o => o.SiloName = broken.ToString("D"));
         await platform.DomainGrain.RegisterNode(new NodeRegistration
         {
             Node = new NodeDescriptor(broken, new NodeCapabilities { NumCpus = 1 }),

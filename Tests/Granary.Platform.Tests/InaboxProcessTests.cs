@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Granary.Redis;
-using Granary.Runtime.Testing;
+using Granary.Testing;
 
 namespace Granary.Platform.Tests;
 
@@ -100,7 +100,7 @@ public sealed class InaboxProcessTests
         var silo = Path.Combine(AppContext.BaseDirectory, "granary-silo.dll");
         // Free ports for the silo and the node's http-ingress, /metrics off: tests run beside each other and beside a
         // developer's own all-in-one cluster. Later settings win, so a test can still turn /metrics on.
-        var psi = new ProcessStartInfo("dotnet", [silo, "--role", "inabox", $"--Granary:Silo:Port={LoopbackPorts.Free()}",
+        var psi = new ProcessStartInfo("dotnet", [silo, "--role", "inabox", $"--Granary:Silo:Port={LoopbackPorts.Free()}", $"--Granary:Silo:GatewayPort={LoopbackPorts.Free()}",
             "--Granary:Node:MetricsPort=0", "--Granary:Node:HttpIngress:Url=http://127.0.0.1:0", .. settings])
         {
             RedirectStandardOutput = true,

@@ -10,7 +10,7 @@ public sealed class PlatformBehaviourTests
     [Fact]
     public async Task Random_placement_weights_follow_node_capabilities()
     {
-        await using var platform = await PlatformCluster.StartAsync(nodes: 3, PlacementStrategy.Random, seed: 1);
+        await using var platform = await PlatformCluster.StartAsync(nodes: 3, PlacementPolicy.Random, seed: 1);
         var key = Guid.NewGuid().ToString("N");
         var spec = new WorkflowSpec
         {

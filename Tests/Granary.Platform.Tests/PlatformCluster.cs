@@ -1,7 +1,7 @@
 using Granary.Grains.Platform;
 using Granary.Grains.Workflows;
-using Granary.Runtime.Hosting;
-using Granary.Runtime.Testing;
+using Granary.Hosting;
+using Granary.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -38,11 +38,11 @@ public sealed class PlatformCluster : IAsyncDisposable
     /// </summary>
     public static async Task<PlatformCluster> StartAsync(
         int nodes,
-        PlacementStrategy strategy = PlacementStrategy.RoundRobin,
+        PlacementPolicy strategy = PlacementPolicy.RoundRobin,
         int? seed = null,
-        Action<SiloBuilder>? orchestrator = null,
-        Action<SiloBuilder>? configureSilo = null,
-        Action<SiloBuilder>? configureNode = null)
+        Action<ISiloBuilder>? orchestrator = null,
+        Action<ISiloBuilder>? configureSilo = null,
+        Action<ISiloBuilder>? configureNode = null)
     {
         // Only the first silo is an orchestrator (ConfigureSilo runs for every silo, nodes included).
         var orchestratorConfigured = false;

@@ -32,7 +32,7 @@ public sealed class PlatformTests
     [Fact]
     public async Task Round_robin_spreads_six_functions_over_three_nodes_two_each()
     {
-        await using var platform = await PlatformCluster.StartAsync(nodes: 3, PlacementStrategy.RoundRobin);
+        await using var platform = await PlatformCluster.StartAsync(nodes: 3, PlacementPolicy.RoundRobin);
         var key = Guid.NewGuid().ToString("N");
         var spec = new WorkflowSpec
         {
@@ -109,7 +109,7 @@ public sealed class PlatformTests
         await platform.DomainGrain.DeployWorkflow("burst", spec);
 
         await platform.WaitAsync(() => Task.FromResult(Observed.Of(key + ":sink").Count >= 2000));
-        Assert.Equal(Enumerable.Range(0, 2000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), Observed.Of(key + ":sink"));
+        Assert.Equal(string.Join(",", Enumerable.Range(0, 2000)), string.Join(",", Observed.Of(key + ":sink")));
     }
 
     [Fact]

@@ -4,9 +4,9 @@ using Granary.Grains.Controller;
 using Granary.Grains.Events;
 using Granary.Grains.Nodes;
 using Granary.Grains.Workflows;
-using Granary.Runtime.Hosting;
-using Granary.Runtime.Testing;
-using Granary.Streams;
+using Granary.Hosting;
+using Granary.Testing;
+using Orleans.Streams;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Granary.Platform.Tests;
@@ -83,10 +83,9 @@ public sealed class TelemetryTests
     {
         await using var platform = await PlatformCluster.StartAsync(
             nodes: 2,
-            configureSilo: s => s.AddMemoryStreams(PlatformStreams.DefaultProvider),
             configureNode: s => s.Services.Configure<NodeOptions>(n => n.PerformanceSampleInterval = TimeSpan.FromMilliseconds(300)));
         var received = new ConcurrentQueue<PlatformEvent>();
-        await using var subscription = await SubscribeAsync(platform, received);
+        await SubscribeAsync(platform, received);
         var key = Guid.NewGuid().ToString("N");
         var spec = new WorkflowSpec
         {
@@ -124,9 +123,9 @@ public sealed class TelemetryTests
     [Fact]
     public async Task The_domain_publishes_node_registered_and_node_lost_on_its_stream()
     {
-        await using var platform = await PlatformCluster.StartAsync(nodes: 1, configureSilo: s => s.AddMemoryStreams(PlatformStreams.DefaultProvider));
+        await using var platform = await PlatformCluster.StartAsync(nodes: 1);
         var received = new ConcurrentQueue<PlatformEvent>();
-        await using var subscription = await SubscribeAsync(platform, received);
+        await SubscribeAsync(platform, received);
 
         var extra = await platform.Cluster.StartSiloAsync(configureSilo: s => s
             .AddGranaryNode(n =>
@@ -157,7 +156,6 @@ public sealed class TelemetryTests
         var first = true;
         await using var platform = await PlatformCluster.StartAsync(nodes: 1, configureSilo: s =>
         {
-            s.AddMemoryStreams(PlatformStreams.DefaultProvider);
             if (first)
             {
                 first = false;
@@ -165,7 +163,7 @@ public sealed class TelemetryTests
             }
         });
         var received = new ConcurrentQueue<PlatformEvent>();
-        await using var subscription = await SubscribeAsync(platform, received);
+        await SubscribeAsync(platform, received);
         var controller = platform.Cluster.Client.GetGrain<IControllerGrain>(IControllerGrain.Key);
         var spec = new WorkflowSpec { Functions = [PlatformCluster.Function<IdleFunction>("idle", $"key={Guid.NewGuid():N}")] };
         string? id = null;
@@ -191,9 +189,9 @@ public sealed class TelemetryTests
     }
 
     /// <summary>Collects every event on the domain's platform stream into <paramref name="received"/>.</summary>
-    private static Task<StreamSubscriptionHandle> SubscribeAsync(PlatformCluster platform, ConcurrentQueue<PlatformEvent> received) =>
-        platform.Cluster.Silos[0].Silo.GetStreamProvider(PlatformStreams.DefaultProvider)
-            .GetStream<PlatformEvent>(new StreamId(PlatformStreams.Namespace, PlatformCluster.Domain))
+    private static Task<StreamSubscriptionHandle<PlatformEvent>> SubscribeAsync(PlatformCluster platform, ConcurrentQueue<PlatformEvent> received) =>
+        platform.Cluster.Client.GetStreamProvider(PlatformStreams.DefaultProvider)
+            .GetStream<PlatformEvent>(StreamId.Create(PlatformStreams.Namespace, PlatformCluster.Domain))
             .SubscribeAsync((item, _) =>
             {
                 received.Enqueue(item);

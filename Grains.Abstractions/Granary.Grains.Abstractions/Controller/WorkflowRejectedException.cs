@@ -4,6 +4,7 @@ namespace Granary.Grains.Controller;
 /// The controller refused a workflow: no registered domain offers every runtime and resource class it needs. The
 /// message names what is missing.
 /// </summary>
+[GenerateSerializer]
 public sealed class WorkflowRejectedException : Exception
 {
     public WorkflowRejectedException(string message) : base(message) { }

@@ -5,4 +5,5 @@ namespace Granary.Grains.Events;
 /// orchestrators. Declared as this base type, an event travels with its concrete type, so one stream carries all kinds.
 /// </summary>
 /// <param name="Timestamp">When it happened, by the clock of the grain that observed it.</param>
+[GenerateSerializer]
 public abstract record PlatformEvent([property: Id(0)] DateTimeOffset Timestamp);

@@ -5,6 +5,7 @@ namespace Granary.Grains.Platform;
 /// deployment requirements, a cordoned target, a node that failed to start the instance). Nothing was changed; the
 /// message names the reason.
 /// </summary>
+[GenerateSerializer]
 public sealed class DomainRequestRejectedException : Exception
 {
     public DomainRequestRejectedException(string message) : base(message) { }

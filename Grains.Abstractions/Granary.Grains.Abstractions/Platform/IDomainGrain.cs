@@ -1,7 +1,6 @@
 using Granary.Grains.Controller;
 using Granary.Grains.Identity;
 using Granary.Grains.Workflows;
-using Granary.Placement;
 
 namespace Granary.Grains.Platform;
 

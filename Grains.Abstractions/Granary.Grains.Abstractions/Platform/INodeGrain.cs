@@ -1,6 +1,5 @@
 using Granary.Grains.Functions;
 using Granary.Grains.Identity;
-using Granary.Placement;
 
 namespace Granary.Grains.Platform;
 
@@ -20,20 +19,24 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Replaces the output wiring of an instance: channel name to the instances behind it.</summary>
     Task Patch(InstanceId instance, Dictionary<string, InstanceId[]> outputs);
 
-    /// <summary>Delivers a one-way event to an instance of this node.</summary>
+    /// <summary>
+    /// Delivers a one-way event to an instance of this node. <paramref name="sequence"/> numbers the messages
+    /// <paramref name="source"/> sends to this node (from 1; 0 for none): they are delivered in that order, whatever
+    /// order they arrive in.
+    /// </summary>
     [OneWay]
-    Task Cast(InstanceId target, InstanceId source, [Immutable] byte[] payload);
+    Task Cast(InstanceId target, InstanceId source, long sequence, [Immutable] byte[] payload);
 
     /// <summary>
     /// Delivers one-way events from <paramref name="source"/>, in order: <paramref name="payloads"/>[i] to
     /// <paramref name="targets"/>[i], each an instance of this node. A sender uses it for the events it emitted while it
-    /// was busy, so that they travel as one message.
+    /// was busy, so that they travel as one message (numbered as in <see cref="Cast"/>).
     /// </summary>
     [OneWay]
-    Task CastBatch(InstanceId source, InstanceId[] targets, [Immutable] byte[][] payloads);
+    Task CastBatch(InstanceId source, long sequence, InstanceId[] targets, [Immutable] byte[][] payloads);
 
-    /// <summary>Delivers a call to an instance of this node and returns its answer.</summary>
-    Task<CallResult> Call(InstanceId target, InstanceId source, [Immutable] byte[] payload);
+    /// <summary>Delivers a call to an instance of this node (in order with the casts of <paramref name="source"/>) and returns its answer.</summary>
+    Task<CallResult> Call(InstanceId target, InstanceId source, long sequence, [Immutable] byte[] payload);
 
     /// <summary>Answers at once: the orchestrator's keep-alive probe.</summary>
     [AlwaysInterleave]

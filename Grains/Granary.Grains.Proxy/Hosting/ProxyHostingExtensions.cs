@@ -2,7 +2,7 @@ using Granary.Grains.Proxy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Granary.Runtime.Hosting;
+namespace Granary.Hosting;
 
 /// <summary>Adds a domain's Redis proxy (mirror and intents) to an orchestrator silo.</summary>
 public static class ProxyHostingExtensions
@@ -12,7 +12,7 @@ public static class ProxyHostingExtensions
     /// set the options in <paramref name="configure"/>). The silo should also be an orchestrator
     /// (<c>AddGranaryOrchestrator</c>). The host fails to start when the options are invalid, naming the setting.
     /// </summary>
-    public static SiloBuilder AddGranaryProxy(this SiloBuilder builder, Action<ProxyOptions>? configure = null)
+    public static ISiloBuilder AddGranaryProxy(this ISiloBuilder builder, Action<ProxyOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         if (configure is not null)

@@ -1,9 +1,8 @@
+using Granary.Hosting;
 using Granary.Grains.Events;
 using Granary.Grains.Platform;
 using Granary.Grains.Workflows;
-using Granary.Persistence;
-using Granary.Placement;
-using Granary.Streams;
+using Orleans.Streams;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +17,7 @@ namespace Granary.Grains.Controller;
 /// too; orphans are redeployed on a fitting domain as soon as one is registered.
 /// </summary>
 [GrainType("granary.controller")]
-[SiloRolePlacement("controller")]
+[SiloRolePlacement(SiloRoles.Controller)]
 internal sealed partial class ControllerGrain(
     [PersistentState("controller")] IPersistentState<ControllerState> state,
     IOptions<ControllerOptions> options,
@@ -27,6 +26,9 @@ internal sealed partial class ControllerGrain(
 {
     /// <summary>A domain is lost when it misses this many refresh intervals (one late refresh under load is not a loss).</summary>
     private const int RefreshTolerance = 3;
+
+    /// <summary>How long the controller waits for a domain or node to describe itself.</summary>
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
 
     private readonly ControllerOptions _options = options.Value;
     private readonly Dictionary<string, DomainEntry> _domains = new(StringComparer.Ordinal);
@@ -37,7 +39,7 @@ internal sealed partial class ControllerGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _activatedAt = time.GetUtcNow();
-        RegisterTimer(_ => KeepAliveAsync(), _options.KeepAliveInterval, _options.KeepAliveInterval);
+        this.RegisterGrainTimer(KeepAliveAsync, _options.KeepAliveInterval, _options.KeepAliveInterval);
         return Task.CompletedTask;
     }
 
@@ -120,10 +122,7 @@ internal sealed partial class ControllerGrain(
             return null;
         }
 
-        using (GrainCallOptions.WithTimeout(TimeSpan.FromSeconds(5)))
-        {
-            return await Domain(domainId).Describe();
-        }
+        return await Domain(domainId).Describe().WaitAsync(CallTimeout);
     }
 
     public async Task<List<NodeSummary>> ListNodes()
@@ -133,10 +132,7 @@ internal sealed partial class ControllerGrain(
         {
             try
             {
-                using (GrainCallOptions.WithTimeout(TimeSpan.FromSeconds(5)))
-                {
-                    nodes.AddRange((await Domain(domainId).Describe()).Nodes);
-                }
+                nodes.AddRange((await Domain(domainId).Describe().WaitAsync(CallTimeout)).Nodes);
             }
             catch (Exception ex)
             {
@@ -161,11 +157,8 @@ internal sealed partial class ControllerGrain(
             return null;
         }
 
-        using (GrainCallOptions.WithTimeout(TimeSpan.FromSeconds(5)))
-        {
-            var instances = await GrainFactory.GetGrain<INodeGrain>(node.NodeId.ToString("D")).Instances();
-            return new NodeDetails { Node = node, Instances = instances };
-        }
+        var instances = await GrainFactory.GetGrain<INodeGrain>(node.NodeId.ToString("D")).Instances().WaitAsync(CallTimeout);
+        return new NodeDetails { Node = node, Instances = instances };
     }
 
     private async Task KeepAliveAsync()

@@ -1,9 +1,8 @@
+using Granary.Hosting;
 using Granary.Grains.Events;
 using Granary.Grains.Identity;
 using Granary.Grains.Platform;
 using Granary.Grains.Workflows;
-using Granary.Persistence;
-using Granary.Placement;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +14,7 @@ namespace Granary.Grains.Controller;
 /// domain's platform event stream.
 /// </summary>
 [GrainType("granary.workflow")]
-[SiloRolePlacement("controller")]
+[SiloRolePlacement(SiloRoles.Controller)]
 internal sealed partial class WorkflowGrain(
     [PersistentState("workflow")] IPersistentState<WorkflowRecord> state,
     IOptions<ControllerOptions> options,
@@ -24,7 +23,7 @@ internal sealed partial class WorkflowGrain(
 {
     private PlatformEventSink? _events;
 
-    private string Id => GetPrimaryKeyString();
+    private string Id => this.GetPrimaryKeyString();
 
     private WorkflowRecord? Record => state.RecordExists ? state.State : null;
 
@@ -80,10 +79,7 @@ internal sealed partial class WorkflowGrain(
         {
             try
             {
-                using (GrainCallOptions.WithTimeout(TimeSpan.FromSeconds(5)))
-                {
-                    status = await Domain(domain).Inspect();
-                }
+                status = await Domain(domain).Inspect().WaitAsync(TimeSpan.FromSeconds(5));
             }
             catch (Exception ex)
             {
@@ -111,13 +107,7 @@ internal sealed partial class WorkflowGrain(
         if (record.DomainId is { } domain && stopInDomain)
         {
             // A lost domain may still be alive without nodes: make sure it does not start the workflow again later.
-            await TryAsync(async () =>
-            {
-                using (GrainCallOptions.WithTimeout(timeout))
-                {
-                    await Domain(domain).StopWorkflow(Id);
-                }
-            }, $"stop orphaned workflow {Id} in lost domain {domain}");
+            await TryAsync(() => Domain(domain).StopWorkflow(Id).WaitAsync(timeout), $"stop orphaned workflow {Id} in lost domain {domain}");
         }
 
         record.DomainId = null;
@@ -175,7 +165,7 @@ internal sealed partial class WorkflowGrain(
         DeployedAt = record.DomainId is null ? null : record.DeployedAt,
     };
 
-    private PlatformEventSink EventSink => _events ??= new PlatformEventSink(options.Value.EventStreamProvider, GetStreamProvider, logger);
+    private PlatformEventSink EventSink => _events ??= new PlatformEventSink(options.Value.EventStreamProvider, name => this.GetStreamProvider(name), logger);
 
     private IDomainGrain Domain(string domainId) => GrainFactory.GetGrain<IDomainGrain>(domainId);
 

@@ -1,3 +1,4 @@
+using Granary.Hosting;
 using Granary.Grains.Controller;
 using Granary.Grains.Events;
 using Granary.Grains.Identity;
@@ -5,7 +6,6 @@ using Granary.Grains.Nodes;
 using Granary.Grains.Placement;
 using Granary.Grains.Platform;
 using Granary.Grains.Workflows;
-using Granary.Placement;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -25,7 +25,7 @@ namespace Granary.Grains.Domains;
 /// the next keep-alive.
 /// </summary>
 [GrainType("granary.domain")]
-[SiloRolePlacement("orchestrator")]
+[SiloRolePlacement(SiloRoles.Orchestrator)]
 internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogger<DomainGrain> logger, TimeProvider time) : Grain, IDomainGrain
 {
     private readonly DomainOptions _options = options.Value;
@@ -43,7 +43,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _random = _options.RandomSeed is { } seed ? new Random(seed) : new Random();
-        RegisterTimer(_ => KeepAliveAsync(), _options.KeepAliveInterval, _options.KeepAliveInterval);
+        this.RegisterGrainTimer(KeepAliveAsync, _options.KeepAliveInterval, _options.KeepAliveInterval);
         return Task.CompletedTask;
     }
 
@@ -56,7 +56,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
             // The node restarted: whatever it ran is gone.
             LogNodeRestarted(logger, registration.Node.DisplayName);
             _nodes.Remove(id);
-            Publish(new NodeLost(id, GetPrimaryKeyString(), "restarted (registered with a new nonce)", time.GetUtcNow()));
+            Publish(new NodeLost(id, this.GetPrimaryKeyString(), "restarted (registered with a new nonce)", time.GetUtcNow()));
             await RecoverFromLostNodesAsync([id]);
         }
 
@@ -65,8 +65,8 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         RecordPerformance(id, registration.Performance);
         if (isNew)
         {
-            LogNodeRegistered(logger, registration.Node.DisplayName, GetPrimaryKeyString());
-            Publish(new NodeRegistered(id, GetPrimaryKeyString(), registration.Node.Capabilities, time.GetUtcNow()));
+            LogNodeRegistered(logger, registration.Node.DisplayName, this.GetPrimaryKeyString());
+            Publish(new NodeRegistered(id, this.GetPrimaryKeyString(), registration.Node.Capabilities, time.GetUtcNow()));
             await StopStrayInstancesAsync(id, registration.Node.DisplayName);
             await PlaceMissingAsync();
         }
@@ -78,7 +78,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
     {
         if (_workflows.ContainsKey(workflowId))
         {
-            throw new InvalidOperationException($"Workflow {workflowId} is already deployed in domain {GetPrimaryKeyString()}.");
+            throw new InvalidOperationException($"Workflow {workflowId} is already deployed in domain {this.GetPrimaryKeyString()}.");
         }
 
         var components = new Dictionary<string, LogicalFunctionId>(StringComparer.Ordinal);
@@ -145,7 +145,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
 
     public Task<DomainStatus> Inspect() => Task.FromResult(new DomainStatus
     {
-        DomainId = GetPrimaryKeyString(),
+        DomainId = this.GetPrimaryKeyString(),
         Nodes = [.. _nodes.Keys],
         Instances = _functions.ToDictionary(f => f.Key, f => f.Value.Instances.ToArray()),
         Unplaced = _functions.Where(f => f.Value.UnplacedReason is not null).ToDictionary(f => f.Key, f => f.Value.UnplacedReason!),
@@ -159,7 +159,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         var active = _functions.Values.SelectMany(f => f.Instances).ToHashSet();
         return Task.FromResult(new DomainSnapshot
         {
-            DomainId = GetPrimaryKeyString(),
+            DomainId = this.GetPrimaryKeyString(),
             Nodes = [.. _nodes.Values.OrderBy(n => n.Order).Select(n => new NodeSnapshot
             {
                 Descriptor = n.Descriptor,
@@ -187,7 +187,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
 
     public async Task Migrate(LogicalFunctionId function, Guid nodeId)
     {
-        var domainId = GetPrimaryKeyString();
+        var domainId = this.GetPrimaryKeyString();
         if (!_functions.TryGetValue(function, out var moving))
         {
             throw new DomainRequestRejectedException($"Cannot migrate {function}: domain {domainId} runs no function with that logical id.");
@@ -245,7 +245,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         if (!_nodes.TryGetValue(nodeId, out var node))
         {
             throw new DomainRequestRejectedException(
-                $"Cannot {(cordoned ? "cordon" : "uncordon")} node {nodeId}: no such node is registered with domain {GetPrimaryKeyString()}.");
+                $"Cannot {(cordoned ? "cordon" : "uncordon")} node {nodeId}: no such node is registered with domain {this.GetPrimaryKeyString()}.");
         }
 
         if (cordoned ? _cordoned.Add(nodeId) : _cordoned.Remove(nodeId))
@@ -290,7 +290,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
 
     private DomainSummary BuildSummary()
     {
-        var domainId = GetPrimaryKeyString();
+        var domainId = this.GetPrimaryKeyString();
         var nodes = _nodes.Values.OrderBy(n => n.Order).Select(n => new NodeSummary
         {
             NodeId = n.Descriptor.NodeId,
@@ -324,15 +324,12 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
             return;
         }
 
-        var domainId = GetPrimaryKeyString();
+        var domainId = this.GetPrimaryKeyString();
         try
         {
-            Task call;
-            using (GrainCallOptions.WithTimeout(2 * _options.KeepAliveInterval))
-            {
-                call = GrainFactory.GetGrain<IControllerGrain>(IControllerGrain.Key)
-                    .RegisterDomain(new DomainRegistration { Summary = BuildSummary(), RefreshInterval = _options.KeepAliveInterval });
-            }
+            var call = GrainFactory.GetGrain<IControllerGrain>(IControllerGrain.Key)
+                .RegisterDomain(new DomainRegistration { Summary = BuildSummary(), RefreshInterval = _options.KeepAliveInterval })
+                .WaitAsync(2 * _options.KeepAliveInterval);
 
             LogIfFaulted(call, reason => LogControllerUnreachable(logger, domainId, reason));
         }
@@ -374,18 +371,14 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         {
             try
             {
-                using (GrainCallOptions.WithTimeout(_options.KeepAliveInterval))
-                {
-                    await Node(id).Ping();
-                }
-
+                await Node(id).Ping().WaitAsync(_options.KeepAliveInterval);
                 return (Id: id, Lost: (string?)null);
             }
-            catch (SiloUnavailableException)
+            catch (Exception ex) when (ex is NodeUnavailableException or SiloUnavailableException)
             {
                 return (Id: id, Lost: "its silo is gone");
             }
-            catch (GrainCallTimeoutException)
+            catch (TimeoutException)
             {
                 return (Id: id, Lost: late.Contains(id) ? "refresh deadline passed and it does not answer" : null);
             }
@@ -415,7 +408,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         {
             LogNodeLost(logger, _nodes[id].Descriptor.DisplayName, reasons[id]);
             _nodes.Remove(id);
-            Publish(new NodeLost(id, GetPrimaryKeyString(), reasons[id], time.GetUtcNow()));
+            Publish(new NodeLost(id, this.GetPrimaryKeyString(), reasons[id], time.GetUtcNow()));
         }
 
         if (lost.Count > 0)
@@ -439,10 +432,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         List<InstanceStatus> running;
         try
         {
-            using (GrainCallOptions.WithTimeout(_options.KeepAliveInterval))
-            {
-                running = await Node(nodeId).Instances();
-            }
+            running = await Node(nodeId).Instances().WaitAsync(_options.KeepAliveInterval);
         }
         catch (Exception ex)
         {
@@ -564,7 +554,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
             return eligible[_random.Next(eligible.Count)];
         }
 
-        if (_options.Strategy == PlacementStrategy.RoundRobin)
+        if (_options.Strategy == PlacementPolicy.RoundRobin)
         {
             var next = eligible.FirstOrDefault(n => n.Order > _lastRoundRobinOrder) ?? eligible[0];
             _lastRoundRobinOrder = next.Order;
@@ -622,7 +612,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         {
             LogicalId = function.Template.LogicalId,
             WorkflowId = function.WorkflowId,
-            DomainId = GetPrimaryKeyString(),
+            DomainId = this.GetPrimaryKeyString(),
             Component = function.Name,
             Kind = function.Template.Function?.ClassSpecification.FunctionType.ToWireName() ?? function.Template.Resource!.ClassType,
             IsResource = function.Template.Resource is not null,
@@ -664,7 +654,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
 
     /// <summary>Publishes a node event on the domain's platform stream without waiting for it (failures are only logged).</summary>
     private void Publish(PlatformEvent item) =>
-        _ = (_events ??= new PlatformEventSink(_options.EventStreamProvider, GetStreamProvider, logger)).PublishAsync(GetPrimaryKeyString(), item);
+        _ = (_events ??= new PlatformEventSink(_options.EventStreamProvider, name => this.GetStreamProvider(name), logger)).PublishAsync(this.GetPrimaryKeyString(), item);
 
     private INodeGrain Node(Guid nodeId) => GrainFactory.GetGrain<INodeGrain>(nodeId.ToString("D"));
 

@@ -6,7 +6,7 @@ namespace Granary.Grains.Domains;
 public sealed class DomainOptions
 {
     /// <summary>How nodes are chosen among the eligible ones.</summary>
-    public PlacementStrategy Strategy { get; set; } = PlacementStrategy.Random;
+    public PlacementPolicy Strategy { get; set; } = PlacementPolicy.Random;
 
     /// <summary>How often lost nodes are detected and unplaced functions retried.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(2);

@@ -1,6 +1,5 @@
+using Granary.Hosting;
 using Granary.Grains.Platform;
-using Granary.Persistence;
-using Granary.Placement;
 using Microsoft.Extensions.Logging;
 
 namespace Granary.Grains.LogicalFunctions;
@@ -13,7 +12,7 @@ namespace Granary.Grains.LogicalFunctions;
 /// the state back and leave it in storage for good.
 /// </summary>
 [GrainType("granary.logical-function")]
-[SiloRolePlacement("orchestrator")]
+[SiloRolePlacement(SiloRoles.Orchestrator)]
 internal sealed partial class LogicalFunctionGrain(
     [PersistentState("function-state")] IPersistentState<LogicalFunctionState> state,
     TimeProvider time,
@@ -55,7 +54,7 @@ internal sealed partial class LogicalFunctionGrain(
     {
         if (Retired)
         {
-            LogLateSync(logger, GetPrimaryKeyString(), data.Length);
+            LogLateSync(logger, this.GetPrimaryKeyString(), data.Length);
             return;
         }
 

@@ -41,6 +41,9 @@ internal sealed partial class InstanceHost : IFunctionContext
 
     public InstanceId Self { get; }
 
+    /// <summary>The rank of this instance's start on its node (1 for the first), so shutdown stops the newest first.</summary>
+    public long Order { get; init; }
+
     public ComponentDeployment Deployment { get; }
 
     public bool Crashed { get; private set; }
@@ -82,18 +85,22 @@ internal sealed partial class InstanceHost : IFunctionContext
     /// <summary>Wires the outputs; casts made before the first wiring (for example from init) are sent now.</summary>
     public void Patch(Dictionary<string, InstanceId[]> outputs)
     {
-        List<(string Alias, byte[] Payload)>? held;
         lock (_heldCasts)
         {
             _outputs = outputs;
-            _patched = true;
-            held = _heldCasts.Count > 0 ? [.. _heldCasts] : null;
-            _heldCasts.Clear();
-        }
 
-        foreach (var (alias, payload) in held ?? [])
-        {
-            Cast(alias, payload);
+            // Sent before the instance counts as patched: a cast of a turn running now waits for the lock, so it cannot
+            // overtake the casts held before it.
+            foreach (var (alias, payload) in _heldCasts)
+            {
+                if (Resolve(alias) is { } target)
+                {
+                    _node.Cast(target, Self, payload);
+                }
+            }
+
+            _heldCasts.Clear();
+            _patched = true;
         }
     }
 

@@ -1,7 +1,5 @@
 using Granary.Grains.Placement;
 using Granary.Grains.Platform;
-using Granary.Runtime.Hosting;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Granary.Grains.Nodes;
@@ -13,23 +11,49 @@ namespace Granary.Grains.Nodes;
 /// every refresh carries a fresh health sample (<see cref="NodeHealthProbe"/>) and the performance samples recorded
 /// since the previous one. A failed refresh is retried at the next interval (its performance samples are dropped);
 /// the orchestrator declares the node lost only when its deadline (two intervals) passes.
+/// It runs while the silo is active: it starts once the silo has joined the cluster, and when the silo shuts down it
+/// stops refreshing, then stops the node's instances before the silo leaves the cluster.
 /// </summary>
-internal sealed partial class NodeAgent(NodeRuntime node, Silo silo, ILogger<NodeAgent> logger, TimeProvider time) : BackgroundService
+internal sealed partial class NodeAgent(NodeRuntime node, IGrainFactory grains, ILogger<NodeAgent> logger, TimeProvider time) : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly Guid _nonce = Guid.NewGuid();
     private readonly NodeHealthProbe _health = new(timeProvider: time);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _refreshing = Task.CompletedTask;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public void Participate(ISiloLifecycle lifecycle) => lifecycle.Subscribe(nameof(NodeAgent), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+
+    private Task StartAsync(CancellationToken cancellationToken)
+    {
+        _refreshing = Task.Run(() => RefreshAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await StopRefreshingAsync().ConfigureAwait(false);
+        await node.StopAllAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the refreshes; the node's instances keep running (its domain will declare it lost).</summary>
+    internal async Task StopRefreshingAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _refreshing.ConfigureAwait(false);
+    }
+
+    private async Task RefreshAsync(CancellationToken stoppingToken)
     {
         var options = node.Options;
-        var domain = silo.GrainFactory.GetGrain<IDomainGrain>(options.DomainId);
         var descriptor = Describe(node, new NodeCapabilitiesProbe().Detect(Overrides(node)));
         using var timer = new PeriodicTimer(options.RefreshInterval, time);
         do
         {
             try
             {
-                await domain.RegisterNode(new NodeRegistration
+                // Resolved each time: until this silo has learnt the cluster's grain types (a moment after it joins), the
+                // domain's grain type is unknown here and the refresh is retried at the next interval.
+                await grains.GetGrain<IDomainGrain>(options.DomainId).RegisterNode(new NodeRegistration
                 {
                     Node = descriptor,
                     Health = _health.Sample(),

@@ -1,6 +1,5 @@
 using Granary.Grains.Events;
-using Granary.Runtime.Hosting;
-using Granary.Streams;
+using Orleans.Streams;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +10,7 @@ namespace Granary.Grains.Nodes;
 /// <see cref="NodeOptions.PerformanceSampleInterval"/> on the stream <c>granary.events</c>/domain id. Publishing runs
 /// here, off the data plane; a failed publication is logged and the next event is tried.
 /// </summary>
-internal sealed partial class NodeEventPublisher(NodeTelemetry telemetry, NodeRuntime node, Silo silo, ILogger<NodeEventPublisher> logger, TimeProvider time) : BackgroundService
+internal sealed partial class NodeEventPublisher(NodeTelemetry telemetry, NodeRuntime node, IClusterClient cluster, ILogger<NodeEventPublisher> logger, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,9 +24,9 @@ internal sealed partial class NodeEventPublisher(NodeTelemetry telemetry, NodeRu
         IAsyncStream<PlatformEvent> stream;
         try
         {
-            stream = silo.GetStreamProvider(options.EventStreamProvider).GetStream<PlatformEvent>(new StreamId(PlatformStreams.Namespace, options.DomainId));
+            stream = cluster.GetStreamProvider(options.EventStreamProvider).GetStream<PlatformEvent>(StreamId.Create(PlatformStreams.Namespace, options.DomainId));
         }
-        catch (KeyNotFoundException)
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
         {
             LogNoProvider(logger, options.EventStreamProvider);
             telemetry.StopPublishing();
@@ -69,11 +68,11 @@ internal sealed partial class NodeEventPublisher(NodeTelemetry telemetry, NodeRu
     {
         try
         {
-            await stream.OnNextAsync(item, stoppingToken).ConfigureAwait(false);
+            await stream.OnNextAsync(item).WaitAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            LogPublishFailed(logger, item.GetType().Name, stream.Id.ToString(), ex.Message);
+            LogPublishFailed(logger, item.GetType().Name, stream.StreamId.ToString(), ex.Message);
         }
     }
 

@@ -1,7 +1,6 @@
 using Granary.Grains.Functions;
 using Granary.Grains.Identity;
 using Granary.Grains.Platform;
-using Granary.Placement;
 
 namespace Granary.Grains.Nodes;
 
@@ -10,7 +9,7 @@ namespace Granary.Grains.Nodes;
 /// instance has its own mailbox, so events for different instances never wait for each other here).
 /// </summary>
 [GrainType("granary.node")]
-[KeyedSiloPlacement]
+[NodeSiloPlacement]
 [Reentrant]
 internal sealed class NodeGrain(NodeRuntime node) : Grain, INodeGrain
 {
@@ -24,23 +23,30 @@ internal sealed class NodeGrain(NodeRuntime node) : Grain, INodeGrain
         return Task.CompletedTask;
     }
 
-    public Task Cast(InstanceId target, InstanceId source, byte[] payload)
+    public Task Cast(InstanceId target, InstanceId source, long sequence, byte[] payload)
     {
-        node.Cast(target, source, payload);
+        node.Receive(source, sequence, () => node.Cast(target, source, payload));
         return Task.CompletedTask;
     }
 
-    public Task CastBatch(InstanceId source, InstanceId[] targets, byte[][] payloads)
+    public Task CastBatch(InstanceId source, long sequence, InstanceId[] targets, byte[][] payloads)
     {
-        for (var i = 0; i < targets.Length && i < payloads.Length; i++)
+        node.Receive(source, sequence, () =>
         {
-            node.Cast(targets[i], source, payloads[i]);
-        }
-
+            for (var i = 0; i < targets.Length && i < payloads.Length; i++)
+            {
+                node.Cast(targets[i], source, payloads[i]);
+            }
+        });
         return Task.CompletedTask;
     }
 
-    public Task<CallResult> Call(InstanceId target, InstanceId source, byte[] payload) => node.CallAsync(target, source, payload);
+    public Task<CallResult> Call(InstanceId target, InstanceId source, long sequence, byte[] payload)
+    {
+        var answer = new TaskCompletionSource<Task<CallResult>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        node.Receive(source, sequence, () => answer.SetResult(node.CallAsync(target, source, payload)));
+        return answer.Task.Unwrap();
+    }
 
     public Task Ping() => Task.CompletedTask;
 

@@ -3,7 +3,6 @@ using Granary.Grains.Execution;
 using Granary.Grains.Functions;
 using Granary.Grains.Identity;
 using Granary.Grains.Platform;
-using Granary.Runtime.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,11 +18,16 @@ public sealed partial class NodeRuntime
 {
     private readonly ConcurrentDictionary<InstanceId, InstanceHost> _instances = new();
     private readonly ConcurrentDictionary<LogicalFunctionId, byte[]> _localState = new();
-    private readonly ConcurrentDictionary<Guid, INodeGrain> _nodeGrains = new();
+    private readonly ConcurrentDictionary<Guid, RemoteNode> _remoteNodes = new();
+    private readonly InboundOrder _inbound = new();
     private readonly Dictionary<string, IFunctionExecutor> _executors;
     private readonly IServiceProvider _services;
     private readonly NodeTelemetry _telemetry;
     private IGrainFactory? _grainFactory;
+    private long _started;
+
+    /// <summary>Set once the node shuts down: instances that end now are stopping, not crashing.</summary>
+    private volatile bool _stopping;
 
     public NodeRuntime(IEnumerable<IFunctionExecutor> executors, IOptions<NodeOptions> options, IServiceProvider services, NodeTelemetry telemetry, ILogger<NodeRuntime> logger)
     {
@@ -52,11 +56,11 @@ public sealed partial class NodeRuntime
     /// <summary>Resource classes this node hosts.</summary>
     public IReadOnlyList<string> ResourceClasses => _executors.Values.Where(e => e.IsResource).Select(e => e.Kind).Order().ToList();
 
-    private IGrainFactory GrainFactory => _grainFactory ??= _services.GetRequiredService<Silo>().GrainFactory;
+    private IGrainFactory GrainFactory => _grainFactory ??= _services.GetRequiredService<IGrainFactory>();
 
-    /// <summary>The grain of node <paramref name="nodeId"/>; references are kept, as every remote event needs one.</summary>
-    private INodeGrain NodeGrain(Guid nodeId) =>
-        _nodeGrains.TryGetValue(nodeId, out var grain) ? grain : _nodeGrains.GetOrAdd(nodeId, id => GrainFactory.GetGrain<INodeGrain>(id.ToString("D")));
+    /// <summary>The way to node <paramref name="nodeId"/>; kept, as every remote event needs one.</summary>
+    private RemoteNode Remote(Guid nodeId) =>
+        _remoteNodes.TryGetValue(nodeId, out var remote) ? remote : _remoteNodes.GetOrAdd(nodeId, id => new RemoteNode(GrainFactory.GetGrain<INodeGrain>(id.ToString("D"))));
 
     public IReadOnlyCollection<InstanceStatus> Instances => _instances.Values.Select(h => h.Status).ToList();
 
@@ -85,7 +89,7 @@ public sealed partial class NodeRuntime
         }
 
         var id = InstanceId.NewOn(NodeId);
-        var host = new InstanceHost(this, id, deployment, _telemetry.Track(id, deployment, kind));
+        var host = new InstanceHost(this, id, deployment, _telemetry.Track(id, deployment, kind)) { Order = Interlocked.Increment(ref _started) };
         var instance = await executor.CreateAsync(deployment, host, cancellationToken).ConfigureAwait(false);
         _instances[id] = host;
         var state = deployment.State ?? await LoadStateAsync(deployment).ConfigureAwait(false);
@@ -106,12 +110,35 @@ public sealed partial class NodeRuntime
         return id;
     }
 
-    public async Task StopAsync(InstanceId id)
+    public Task StopAsync(InstanceId id) => StopAsync(id, "stopped by the orchestrator");
+
+    /// <summary>
+    /// Stops every instance, the most recently started first (the reverse of the order in which the orchestrator
+    /// wired them), each through its stop callback: the node's silo is shutting down, and none of this is a crash.
+    /// </summary>
+    public async Task StopAllAsync()
+    {
+        _stopping = true;
+        foreach (var id in _instances.Values.OrderByDescending(h => h.Order).Select(h => h.Self).ToList())
+        {
+            try
+            {
+                await StopAsync(id, "the node is shutting down").ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                LogStopFailed(Logger, id, ex.Message);
+            }
+        }
+    }
+
+    private async Task StopAsync(InstanceId id, string reason)
     {
         if (_instances.TryRemove(id, out var host))
         {
+            Forget(id);
             await host.StopAsync().ConfigureAwait(false);
-            _telemetry.Stopped(id, "stopped by the orchestrator");
+            _telemetry.Stopped(id, reason);
             LogStopped(Logger, id, host.Deployment.Name);
         }
     }
@@ -145,10 +172,30 @@ public sealed partial class NodeRuntime
     }
 
     /// <summary>Sends one event to an instance on another node.</summary>
-    internal void SendRemote(InstanceId target, InstanceId source, byte[] payload) => _ = NodeGrain(target.NodeId).Cast(target, source, payload);
+    internal void SendRemote(InstanceId target, InstanceId source, byte[] payload)
+    {
+        var remote = Remote(target.NodeId);
+        _ = remote.Grain.Cast(target, source, remote.Next(source), payload);
+    }
 
     /// <summary>Sends events of one source to instances on node <paramref name="nodeId"/>, in order, as one message.</summary>
-    internal void SendRemote(Guid nodeId, InstanceId source, InstanceId[] targets, byte[][] payloads) => _ = NodeGrain(nodeId).CastBatch(source, targets, payloads);
+    internal void SendRemote(Guid nodeId, InstanceId source, InstanceId[] targets, byte[][] payloads)
+    {
+        var remote = Remote(nodeId);
+        _ = remote.Grain.CastBatch(source, remote.Next(source), targets, payloads);
+    }
+
+    /// <summary>An instance of this node is gone: no numbering of its messages to other nodes is kept.</summary>
+    private void Forget(InstanceId source)
+    {
+        foreach (var remote in _remoteNodes.Values)
+        {
+            remote.Forget(source);
+        }
+    }
+
+    /// <summary>Runs what another node's instance sent here once what it sent before was delivered (see <see cref="InboundOrder"/>).</summary>
+    internal void Receive(InstanceId source, long sequence, Action deliver) => _inbound.Receive(source, sequence, deliver);
 
     /// <summary>
     /// Calls <paramref name="target"/>, wherever it runs. A call that gets no answer within
@@ -166,16 +213,14 @@ public sealed partial class NodeRuntime
                     : CallResult.Error($"no instance {target} on node {NodeId}");
             }
 
-            using (GrainCallOptions.WithTimeout(timeout))
-            {
-                return await NodeGrain(target.NodeId).Call(target, source, payload.ToArray()).ConfigureAwait(false);
-            }
+            var remote = Remote(target.NodeId);
+            return await remote.Grain.Call(target, source, remote.Next(source), payload.ToArray()).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException)
         {
             return CallResult.Error($"call to {target} {NoAnswerError} {timeout}");
         }
-        catch (SiloUnavailableException ex)
+        catch (Exception ex) when (ex is NodeUnavailableException or SiloUnavailableException)
         {
             return CallResult.Error($"call to {target} failed: {ex.Message}");
         }
@@ -210,7 +255,15 @@ public sealed partial class NodeRuntime
     internal void OnInstanceCrashed(InstanceHost host, Exception exception)
     {
         _instances.TryRemove(host.Self, out _);
+        Forget(host.Self);
         host.Abort();
+        if (_stopping)
+        {
+            // What fails while the node shuts down (a container killed by the engine's own shutdown, say) is stopping.
+            _telemetry.Stopped(host.Self, "the node is shutting down");
+            return;
+        }
+
         _telemetry.Failed(host.Self, exception.Message);
         _ = ReportCrashAsync(host.Self, exception.Message);
     }
@@ -232,6 +285,9 @@ public sealed partial class NodeRuntime
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped instance {Instance} of {Component}")]
     private static partial void LogStopped(ILogger logger, InstanceId instance, string component);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping instance {Instance} at shutdown failed: {Reason}")]
+    private static partial void LogStopFailed(ILogger logger, InstanceId instance, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Event for unknown instance {Instance} dropped")]
     private static partial void LogUnknownTarget(ILogger logger, InstanceId instance);

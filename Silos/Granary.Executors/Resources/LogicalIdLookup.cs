@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Granary.Grains.Identity;
 using Granary.Grains.Platform;
-using Granary.Runtime.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Granary.Executors.Resources;
@@ -24,12 +23,12 @@ internal sealed class LogicalIdLookup(IServiceProvider services)
             return lid;
         }
 
-        if (services.GetService<Silo>() is not { } silo)
+        if (services.GetService<IGrainFactory>() is not { } grains)
         {
             return null;
         }
 
-        var node = silo.GrainFactory.GetGrain<INodeGrain>(instance.NodeId.ToString("D"));
+        var node = grains.GetGrain<INodeGrain>(instance.NodeId.ToString("D"));
         var instances = await node.Instances().WaitAsync(AskTimeout, cancellationToken).ConfigureAwait(false);
         if (_known.Count + instances.Count > MaxCached)
         {

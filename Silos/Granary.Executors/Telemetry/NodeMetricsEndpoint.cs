@@ -1,7 +1,6 @@
 using System.Text;
 using Granary.Executors.Http;
 using Granary.Grains.Nodes;
-using Granary.Runtime.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,11 +11,11 @@ namespace Granary.Executors.Telemetry;
 /// <summary>
 /// The node's Prometheus endpoint: <c>GET /metrics</c> on <see cref="NodeOptions.MetricsAddress"/>:<see
 /// cref="NodeOptions.MetricsPort"/> (off when the port is 0) exports this silo's Granary meters: the runtime's
-/// (<c>Granary.Runtime</c>: grain calls, errors, latency, activations) and the node's (<c>Granary.Node</c>: instances,
+/// (<c>Granary.Grains</c>: grain calls, errors and latency per grain type and method) and the node's (<c>Granary.Node</c>: instances,
 /// events and execution time per instance, lifecycle counters, health gauges). Meters of other silos in the same
 /// process (test clusters) are told apart by their <c>silo</c> tag and left out.
 /// </summary>
-public sealed partial class NodeMetricsEndpoint(IOptions<NodeOptions> options, Silo silo, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+public sealed partial class NodeMetricsEndpoint(IOptions<NodeOptions> options, ILocalSiloDetails silo, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<NodeMetricsEndpoint>();
     private MeterCollector? _collector;
@@ -33,7 +32,7 @@ public sealed partial class NodeMetricsEndpoint(IOptions<NodeOptions> options, S
             return;
         }
 
-        var siloName = silo.Address.Name;
+        var siloName = silo.Name;
         _collector = new MeterCollector(meter => meter.Name.StartsWith("Granary.", StringComparison.Ordinal) && (SiloOf(meter) is not { } owner || owner == siloName));
         var endpoint = EmbeddedHttpServer.ParseEndpoint(options.Value.MetricsAddress, port);
         try

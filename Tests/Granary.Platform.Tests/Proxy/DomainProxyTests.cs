@@ -5,8 +5,8 @@ using Granary.Grains.Identity;
 using Granary.Grains.Platform;
 using Granary.Grains.Workflows;
 using Granary.Redis;
-using Granary.Runtime.Hosting;
-using Granary.Runtime.Testing;
+using Granary.Hosting;
+using Granary.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace Granary.Platform.Tests.Proxy;

@@ -1,4 +1,4 @@
-using Granary.Runtime.Testing;
+using Granary.Testing;
 
 namespace Granary.Redis.Tests.Infrastructure;
 

@@ -5,8 +5,8 @@ using Granary.Grains.Functions;
 using Granary.Grains.Identity;
 using Granary.Grains.Platform;
 using Granary.Grains.Workflows;
-using Granary.Runtime.Hosting;
-using Granary.Runtime.Testing;
+using Granary.Hosting;
+using Granary.Testing;
 
 namespace Granary.Benchmarks.Suites;
 
@@ -81,7 +81,7 @@ public sealed class PlatformSuite : IBenchmarkSuite
                 if (first)
                 {
                     first = false;
-                    s.AddGranaryController().AddGranaryOrchestrator(d => d.Strategy = PlacementStrategy.RoundRobin);
+                    s.AddGranaryController().AddGranaryOrchestrator(d => d.Strategy = PlacementPolicy.RoundRobin);
                 }
             },
         });
@@ -119,7 +119,7 @@ public sealed class PlatformSuite : IBenchmarkSuite
         report.Lower("workflow_start_chain3_ms", Stats.Median(starts), "ms");
 
         report.Note("runtime cross-silo call yardstick...");
-        var remoteGrain = nodes[0].Silo.GrainFactory.GetGrain<IBenchEchoGrain>(nodes[1].Name);
+        var remoteGrain = nodes[0].GrainFactory.GetGrain<IBenchEchoGrain>(nodes[1].Name);
         var payload = new byte[64];
         var yardstick = await LatencyUsAsync(() => remoteGrain.Echo(payload), 20_000, cancellationToken);
 

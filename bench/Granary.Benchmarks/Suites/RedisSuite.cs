@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Granary.Redis;
-using Granary.Runtime.Testing;
+using Granary.Testing;
 
 namespace Granary.Benchmarks.Suites;
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Granary.Placement;
-using Granary.Runtime.Testing;
+using Granary.Testing;
 
 namespace Granary.Benchmarks.Suites;
 
@@ -14,7 +13,7 @@ public interface IBenchEchoGrain : IGrainWithStringKey
     Task<int> Add(int a, int b);
 }
 
-[KeyedSiloPlacement]
+[Granary.Grains.Nodes.NodeSiloPlacement]
 public sealed class BenchEchoGrain : Grain, IBenchEchoGrain
 {
     public Task<byte[]> Echo(byte[] payload) => Task.FromResult(payload);
@@ -37,8 +36,8 @@ public sealed class RuntimeSuite : IBenchmarkSuite
         await using var cluster = await TestCluster.StartAsync(new TestClusterOptions { InitialSilosCount = 2 });
         var a = cluster.Silos[0];
         var b = cluster.Silos[1];
-        var local = a.Silo.GrainFactory.GetGrain<IBenchEchoGrain>(a.Name);
-        var remote = a.Silo.GrainFactory.GetGrain<IBenchEchoGrain>(b.Name);
+        var local = a.GrainFactory.GetGrain<IBenchEchoGrain>(a.Name);
+        var remote = a.GrainFactory.GetGrain<IBenchEchoGrain>(b.Name);
         var payload = new byte[PayloadBytes];
         Random.Shared.NextBytes(payload);
 
@@ -47,7 +46,7 @@ public sealed class RuntimeSuite : IBenchmarkSuite
         report.Lower("local_call_median_us", localMedian, "us");
 
         report.Note("local call throughput...");
-        var localRate = await ThroughputAsync(a.Silo.GrainFactory, a.Name, TimeSpan.FromSeconds(5), cancellationToken);
+        var localRate = await ThroughputAsync(a.GrainFactory, a.Name, TimeSpan.FromSeconds(5), cancellationToken);
         report.Higher("local_calls_per_s", localRate, "calls/s");
 
         report.Note("raw TCP echo round trip...");
