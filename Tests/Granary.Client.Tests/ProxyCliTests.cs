@@ -8,9 +8,10 @@ using Granary.Grains.Nodes;
 using Granary.Grains.Placement;
 using Granary.Grains.Platform;
 using Granary.Grains.Proxy;
-using Granary.Redis;
+using Granary.Grains.Proxy.Redis;
 using Granary.Runtime.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
 
 namespace Granary.Client.Tests;
 
@@ -27,16 +28,16 @@ public sealed class ProxyCliTests : IAsyncLifetime
     private static readonly InstanceId GeneratorInstance = new(NodeB, Guid.Parse("1a5a0386-2115-4188-8e15-a8c8b8561770"));
     private static readonly InstanceId LogInstance = new(NodeA, Guid.Parse("c2a0cdfc-1ebf-4766-9dfd-2473315e6cab"));
     private RedisServerProcess _server = null!;
-    private RedisConnection _connection = null!;
+    private ConnectionMultiplexer _connection = null!;
 
-    private IRedisDatabase Db => _connection.GetDatabase();
+    private IDatabase Db => _connection.GetDatabase();
 
     private string Url => $"redis://127.0.0.1:{_server.Port}";
 
     public async Task InitializeAsync()
     {
         _server = await RedisServerProcess.StartAsync();
-        _connection = await RedisConnection.ConnectAsync(_server.ConnectionString);
+        _connection = await ConnectionMultiplexer.ConnectAsync(RedisUrl.Parse(_server.ConnectionString));
     }
 
     public async Task DisposeAsync()
@@ -161,8 +162,8 @@ public sealed class ProxyCliTests : IAsyncLifetime
         var now = DateTimeOffset.FromUnixTimeMilliseconds(1725557090920);
         string[] first = [ProxyKeys.PerformanceSample(TimeSpan.FromSeconds(0.243379), now), ProxyKeys.PerformanceSample(TimeSpan.FromSeconds(0.2459), now.AddSeconds(2))];
         string[] second = [ProxyKeys.PerformanceSample(TimeSpan.FromMilliseconds(12), now)];
-        await Db.ListRightPushAsync(ProxyKeys.Performance(GeneratorInstance), first.Select(s => (RedisValue)s).ToList());
-        await Db.ListRightPushAsync(ProxyKeys.Performance(LogInstance), second.Select(s => (RedisValue)s).ToList());
+        await Db.ListRightPushAsync(ProxyKeys.Performance(GeneratorInstance), first.Select(s => (RedisValue)s).ToArray());
+        await Db.ListRightPushAsync(ProxyKeys.Performance(LogInstance), second.Select(s => (RedisValue)s).ToArray());
         var dir = Path.Combine(Path.GetTempPath(), "granary-dump-" + Guid.NewGuid().ToString("N"));
         try
         {

@@ -3,11 +3,12 @@ using System.Text.RegularExpressions;
 using Granary.Examples;
 using Granary.Grains.Identity;
 using Granary.Grains.Platform;
+using Granary.Grains.Proxy.Redis;
 using Granary.Grains.Workflows;
-using Granary.Redis;
 using Granary.Runtime.Hosting;
 using Granary.Runtime.Testing;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace Granary.Platform.Tests.Proxy;
 
@@ -19,15 +20,15 @@ public sealed partial class DomainProxyTests : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "granary-proxy-" + Guid.NewGuid().ToString("N"));
     private RedisServerProcess _server = null!;
-    private RedisConnection _connection = null!;
+    private ConnectionMultiplexer _connection = null!;
 
-    private IRedisDatabase Db => _connection.GetDatabase();
+    private IDatabase Db => _connection.GetDatabase();
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
         _server = await RedisServerProcess.StartAsync();
-        _connection = await RedisConnection.ConnectAsync(_server.ConnectionString + "?timeout=2000");
+        _connection = await ConnectionMultiplexer.ConnectAsync(RedisUrl.Parse(_server.ConnectionString + "?timeout=2000"));
     }
 
     public async Task DisposeAsync()

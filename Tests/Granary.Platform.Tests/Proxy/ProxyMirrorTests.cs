@@ -4,9 +4,10 @@ using Granary.Grains.Nodes;
 using Granary.Grains.Placement;
 using Granary.Grains.Platform;
 using Granary.Grains.Proxy;
-using Granary.Redis;
+using Granary.Grains.Proxy.Redis;
 using Granary.Runtime.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
 
 namespace Granary.Platform.Tests.Proxy;
 
@@ -18,14 +19,14 @@ public sealed class ProxyMirrorTests : IAsyncLifetime
     private static readonly LogicalFunctionId Function = LogicalFunctionId.New();
     private static readonly LogicalFunctionId Log = LogicalFunctionId.New();
     private RedisServerProcess _server = null!;
-    private RedisConnection _connection = null!;
+    private ConnectionMultiplexer _connection = null!;
 
-    private IRedisDatabase Db => _connection.GetDatabase();
+    private IDatabase Db => _connection.GetDatabase();
 
     public async Task InitializeAsync()
     {
         _server = await RedisServerProcess.StartAsync();
-        _connection = await RedisConnection.ConnectAsync(_server.ConnectionString + "?timeout=2000");
+        _connection = await ConnectionMultiplexer.ConnectAsync(RedisUrl.Parse(_server.ConnectionString + "?timeout=2000"));
     }
 
     public async Task DisposeAsync()
