@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Granary.Docker.Tests;
+namespace Granary.Executors.Tests;
 
 /// <summary>A real unix socket that accepts connections and never answers: an engine that hangs.</summary>
 internal sealed class SilentEngine : IDisposable
