@@ -70,7 +70,12 @@ internal static class ProxyCommands
             Description = "The directory the files go to (created if missing). Default: the current directory.",
             DefaultValueFactory = _ => ".",
         };
-        var performance = new Command("performance", "One file per instance, PID.csv, with its execution times (exec_time,timestamp per line, as stored).") { directory };
+        var performance = new Command(
+            "performance",
+            "One file per instance, PID.csv, with its samples as EDGELESS stores them: exec_time,timestamp per line (seconds, and Unix seconds, both with fractions).")
+        {
+            directory,
+        };
         performance.SetAction((result, token) => Run(context, redis, result, token, async (console, db) =>
         {
             var dir = Path.GetFullPath(result.GetValue(directory)!);
@@ -84,9 +89,26 @@ internal static class ProxyCommands
             Directory.CreateDirectory(dir);
             foreach (var (pid, lines) in samples)
             {
+                // Entries in another format (a foreign writer, the old millisecond timestamps) are left out and counted.
+                var readable = new List<string>();
+                DateTimeOffset? first = null, last = null;
+                foreach (var line in lines)
+                {
+                    if (ProxyKeys.TryParsePerformanceSample(line, out _, out var at))
+                    {
+                        readable.Add(line);
+                        first = first is { } f && f < at ? f : at;
+                        last = last is { } l && l > at ? l : at;
+                    }
+                }
+
                 var path = Path.Combine(dir, SafeFileName(pid) + ".csv");
-                await File.WriteAllLinesAsync(path, lines, token).ConfigureAwait(false);
-                console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{pid}: {lines.Count} sample(s) -> {path}"));
+                await File.WriteAllLinesAsync(path, readable, token).ConfigureAwait(false);
+                var span = first is { } from && last is { } to ? $", {from:yyyy-MM-ddTHH:mm:ss.fffZ} to {to:yyyy-MM-ddTHH:mm:ss.fffZ}" : string.Empty;
+                var skipped = lines.Count - readable.Count;
+                console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{pid}: {readable.Count} sample(s){span} -> {path}{(skipped > 0 ? $" ({skipped} unreadable entr{(skipped == 1 ? "y" : "ies")} left out)" : string.Empty)}"));
             }
         }));
         dump.Subcommands.Add(performance);

@@ -157,6 +157,33 @@ public sealed class ProxyCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dump_performance_reads_samples_written_by_edgeless_and_leaves_out_entries_in_another_format()
+    {
+        string[] edgeless = ["0.243379291,1725557090.92", "0.000512,1725557091"];
+        await Db.ListRightPushAsync(ProxyKeys.Performance(GeneratorInstance), [edgeless[0], "0.5,1725557090920", "not a sample", edgeless[1]]);
+        var dir = Path.Combine(Path.GetTempPath(), "granary-dump-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exit, output, error) = await ProxyAsync("dump", "performance", "--dir", dir);
+
+            Assert.True(exit == ExitCodes.Success, error);
+            Assert.Equal(edgeless, await File.ReadAllLinesAsync(Path.Combine(dir, GeneratorInstance.ComponentId + ".csv")));
+            Assert.Contains(
+                $"{GeneratorInstance.ComponentId}: 2 sample(s), 2024-09-05T17:24:50.920Z to 2024-09-05T17:24:51.000Z -> {Path.GetFullPath(dir)}",
+                output,
+                StringComparison.Ordinal);
+            Assert.Contains("(2 unreadable entries left out)", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Dump_performance_writes_one_file_per_instance_with_its_samples()
     {
         var now = DateTimeOffset.FromUnixTimeMilliseconds(1725557090920);
@@ -173,8 +200,8 @@ public sealed class ProxyCliTests : IAsyncLifetime
             Assert.Equal(2, Directory.GetFiles(dir).Length);
             Assert.Equal(first, await File.ReadAllLinesAsync(Path.Combine(dir, GeneratorInstance.ComponentId + ".csv")));
             Assert.Equal(second, await File.ReadAllLinesAsync(Path.Combine(dir, LogInstance.ComponentId + ".csv")));
-            Assert.Equal("0.243379,1725557090920", first[0]);
-            Assert.Contains($"{GeneratorInstance.ComponentId}: 2 sample(s)", output, StringComparison.Ordinal);
+            Assert.Equal("0.243379,1725557090.92", first[0]);
+            Assert.Contains($"{GeneratorInstance.ComponentId}: 2 sample(s), 2024-09-05T17:24:50.920Z to 2024-09-05T17:24:52.920Z", output, StringComparison.Ordinal);
         }
         finally
         {
