@@ -1,9 +1,11 @@
+using Granary.Grains.Redis;
 using System.CommandLine;
 using System.Globalization;
 using Granary.Grains.Identity;
 using Granary.Grains.Proxy;
-using Granary.Redis;
+using Granary.Grains.Proxy.Redis;
 using Spectre.Console;
+using StackExchange.Redis;
 
 namespace Granary.Cli;
 
@@ -69,7 +71,12 @@ internal static class ProxyCommands
             Description = "The directory the files go to (created if missing). Default: the current directory.",
             DefaultValueFactory = _ => ".",
         };
-        var performance = new Command("performance", "One file per instance, PID.csv, with its execution times (exec_time,timestamp per line, as stored).") { directory };
+        var performance = new Command(
+            "performance",
+            "One file per instance, PID.csv, with its samples as EDGELESS stores them: exec_time,timestamp per line (seconds, and Unix seconds, both with fractions).")
+        {
+            directory,
+        };
         performance.SetAction((result, token) => Run(context, redis, result, token, async (console, db) =>
         {
             var dir = Path.GetFullPath(result.GetValue(directory)!);
@@ -83,9 +90,26 @@ internal static class ProxyCommands
             Directory.CreateDirectory(dir);
             foreach (var (pid, lines) in samples)
             {
+                // Entries in another format (a foreign writer, the old millisecond timestamps) are left out and counted.
+                var readable = new List<string>();
+                DateTimeOffset? first = null, last = null;
+                foreach (var line in lines)
+                {
+                    if (ProxyKeys.TryParsePerformanceSample(line, out _, out var at))
+                    {
+                        readable.Add(line);
+                        first = first is { } f && f < at ? f : at;
+                        last = last is { } l && l > at ? l : at;
+                    }
+                }
+
                 var path = Path.Combine(dir, SafeFileName(pid) + ".csv");
-                await File.WriteAllLinesAsync(path, lines, token).ConfigureAwait(false);
-                console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{pid}: {lines.Count} sample(s) -> {path}"));
+                await File.WriteAllLinesAsync(path, readable, token).ConfigureAwait(false);
+                var span = first is { } from && last is { } to ? $", {from:yyyy-MM-ddTHH:mm:ss.fffZ} to {to:yyyy-MM-ddTHH:mm:ss.fffZ}" : string.Empty;
+                var skipped = lines.Count - readable.Count;
+                console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{pid}: {readable.Count} sample(s){span} -> {path}{(skipped > 0 ? $" ({skipped} unreadable entr{(skipped == 1 ? "y" : "ies")} left out)" : string.Empty)}"));
             }
         }));
         dump.Subcommands.Add(performance);
@@ -126,32 +150,32 @@ internal static class ProxyCommands
 
     /// <summary>Runs <paramref name="action"/> with a connection to the proxy Redis, failing clearly when it cannot be reached.</summary>
     private static Task<int> Run(
-        CommandContext context, Option<string?> redis, ParseResult result, CancellationToken cancellationToken, Func<IAnsiConsole, IRedisDatabase, Task> action,
+        CommandContext context, Option<string?> redis, ParseResult result, CancellationToken cancellationToken, Func<IAnsiConsole, IDatabase, Task> action,
         Action? validate = null) =>
         context.RunAsync(result, cancellationToken, async (console, _) =>
         {
             // Bad arguments are reported as such even when Redis is unreachable.
             validate?.Invoke();
             var options = Options(result.GetValue(redis));
-            RedisConnection connection;
+            ConnectionMultiplexer connection;
             try
             {
-                connection = await RedisConnection.ConnectAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
+                connection = await ConnectionMultiplexer.ConnectAsync(options).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (RedisException ex)
             {
-                throw new CliException($"Cannot reach the proxy Redis at {options.Host}:{options.Port.ToString(CultureInfo.InvariantCulture)}: {ex.Message}", ExitCodes.ClusterError);
+                throw new CliException($"Cannot reach the proxy Redis at {RedisUrl.Describe(options)}: {ex.Message}", ExitCodes.ClusterError);
             }
 
             await using (connection.ConfigureAwait(false))
             {
                 // One line per entry, however long (annotations, init payloads): the output greps and diffs like the seed's.
                 console.Profile.Width = 4096;
-                await action(console, connection.GetDatabase()).ConfigureAwait(false);
+                await action(console, connection.GetDatabase(options.DefaultDatabase ?? 0)).ConfigureAwait(false);
             }
         });
 
-    private static RedisOptions Options(string? given)
+    private static ConfigurationOptions Options(string? given)
     {
         var url = given is { Length: > 0 } ? given : Environment.GetEnvironmentVariable(GranaryCli.ProxyUrlVariable) is { Length: > 0 } env ? env : DefaultUrl;
         if (!url.Contains("://", StringComparison.Ordinal))
@@ -159,20 +183,21 @@ internal static class ProxyCommands
             url = "redis://" + url;
         }
 
-        RedisOptions options;
+        ConfigurationOptions options;
         try
         {
-            options = RedisOptions.Parse(url);
+            options = RedisUrl.Parse(url);
         }
-        catch (Exception ex) when (ex is FormatException or NotSupportedException or ArgumentException)
+        catch (FormatException ex)
         {
             throw new CliException($"--redis: {ex.Message}", ExitCodes.BadInput);
         }
 
-        // A command line should not wait long for a server that is not there.
-        if (!url.Contains("connecttimeout=", StringComparison.OrdinalIgnoreCase))
+        // A one-shot command fails at once when Redis is not there, and does not wait long for it.
+        options.AbortOnConnectFail = true;
+        if (!RedisUrl.HasOption(url, "connectTimeout"))
         {
-            options.ConnectTimeout = TimeSpan.FromSeconds(2);
+            options.ConnectTimeout = 2000;
         }
 
         return options;

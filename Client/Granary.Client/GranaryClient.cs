@@ -65,7 +65,19 @@ public sealed class GranaryClient : IAsyncDisposable
             }
         }
 
-        var redis = options.Redis is { Length: > 0 } url ? RedisUrl.Parse(url, "--redis") : null;
+        StackExchange.Redis.ConfigurationOptions? redis = null;
+        if (options.Redis is { Length: > 0 } url)
+        {
+            try
+            {
+                redis = RedisUrl.Parse(url);
+            }
+            catch (FormatException ex)
+            {
+                throw new ArgumentException($"The cluster's Redis: {ex.Message}", nameof(options), ex);
+            }
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseOrleansClient(client =>
         {

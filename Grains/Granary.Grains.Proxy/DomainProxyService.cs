@@ -1,10 +1,12 @@
+using Granary.Grains.Redis;
 using Granary.Grains.Domains;
 using Granary.Grains.Nodes;
 using Granary.Grains.Platform;
-using Granary.Redis;
+using Granary.Grains.Proxy.Redis;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Granary.Grains.Proxy;
 
@@ -15,10 +17,12 @@ namespace Granary.Grains.Proxy;
 /// logged and dropped), then mirrors the domain's <see cref="IDomainGrain.Snapshot"/> with
 /// <see cref="RedisProxyMirror"/> (the first write flushes the database). All Redis I/O happens here, never inside
 /// the domain grain, so placement never waits for Redis. While Redis is unreachable orchestration goes on, the proxy
-/// logs a warning, and it resynchronises the mirror when Redis answers again.
+/// logs a warning, and it resynchronises the mirror when Redis answers again. The connection is the process's shared
+/// multiplexer for that server (<see cref="RedisConnectionRegistry"/>), which reconnects by itself.
 /// </summary>
 internal sealed partial class DomainProxyService(
     IGrainFactory grains,
+    RedisConnectionRegistry redisConnections,
     IOptions<ProxyOptions> proxyOptions,
     IOptions<DomainOptions> domainOptions,
     IOptions<NodeOptions> nodeOptions,
@@ -27,7 +31,7 @@ internal sealed partial class DomainProxyService(
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<DomainProxyService>();
     private readonly ProxyOptions _options = proxyOptions.Value;
-    private RedisOptions _redis = null!;
+    private ConfigurationOptions _redis = null!;
 
     private string DomainId => _options.DomainId ?? nodeOptions.Value.DomainId;
 
@@ -36,28 +40,20 @@ internal sealed partial class DomainProxyService(
     /// <summary>Checks the configuration first, so a bad one stops the host with a message naming the setting.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _redis = _options.ToRedisOptions();
-
-        // Reconnect attempts at least once per interval, so the mirror is complete again within two intervals of
-        // Redis returning (the default backoff grows to 5 s).
-        if (_redis.ReconnectMaxDelay > Interval)
-        {
-            _redis.ReconnectMaxDelay = Interval > _redis.ReconnectMinDelay ? Interval : _redis.ReconnectMinDelay;
-        }
-
+        _redis = _options.ToRedisConfiguration();
         return base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await using var connection = await ConnectAsync(stoppingToken).ConfigureAwait(false);
+        var connection = await ConnectAsync(stoppingToken).ConfigureAwait(false);
         if (connection is null)
         {
             return;
         }
 
-        LogStarted(_logger, DomainId, _redis.ToString(), Interval);
-        var db = connection.GetDatabase();
+        LogStarted(_logger, DomainId, RedisUrl.Describe(_redis), Interval);
+        var db = connection.GetDatabase(_redis.DefaultDatabase ?? 0);
         var mirror = new RedisProxyMirror(db, loggerFactory.CreateLogger<RedisProxyMirror>(), _options.MaxPerformanceSamples);
         var intents = new ProxyIntentReader(db);
         var domain = grains.GetGrain<IDomainGrain>(DomainId);
@@ -158,23 +154,31 @@ internal sealed partial class DomainProxyService(
             ? id
             : snapshot.Nodes.FirstOrDefault(n => n.Descriptor.Name.Length > 0 && string.Equals(n.Descriptor.Name, node, StringComparison.Ordinal))?.Descriptor.NodeId;
 
-    /// <summary>Connects, retrying every interval while Redis is unreachable; null when the host stops first.</summary>
-    private async Task<RedisConnection?> ConnectAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// The shared multiplexer for the proxy's server. It comes back even while Redis is down (it connects in the
+    /// background; the mirror's first write then reports the outage); only a connection that cannot even be set up is
+    /// retried here, every interval. Null when the host stops first.
+    /// </summary>
+    private async Task<IConnectionMultiplexer?> ConnectAsync(CancellationToken stoppingToken)
     {
         var warned = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                return await RedisConnection.ConnectAsync(_redis, loggerFactory, stoppingToken).ConfigureAwait(false);
+                return await redisConnections.GetAsync(_redis, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException && !stoppingToken.IsCancellationRequested)
             {
                 if (!warned)
                 {
-                    LogUnreachable(_logger, _redis.ToString(), ex.Message);
+                    LogUnreachable(_logger, RedisUrl.Describe(_redis), ex.Message);
                     warned = true;
                 }
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
             }
 
             try

@@ -1,5 +1,5 @@
 using Granary.Grains.Identity;
-using Granary.Redis;
+using StackExchange.Redis;
 
 namespace Granary.Grains.Proxy;
 
@@ -7,7 +7,7 @@ namespace Granary.Grains.Proxy;
 /// Takes intents from the head of the <c>intents</c> list, in order, reading (and deleting) the key each entry
 /// names. Malformed entries come back as <see cref="InvalidIntent"/> so the caller can log why they were dropped.
 /// </summary>
-public sealed class ProxyIntentReader(IRedisDatabase redis)
+public sealed class ProxyIntentReader(IDatabase redis)
 {
     /// <summary>Every intent queued now, head to tail; empty when there is none.</summary>
     public async Task<IReadOnlyList<ProxyIntent>> TakeAllAsync(int max = 1000, CancellationToken cancellationToken = default)
@@ -15,15 +15,16 @@ public sealed class ProxyIntentReader(IRedisDatabase redis)
         var intents = new List<ProxyIntent>();
         while (intents.Count < max)
         {
-            var entry = await redis.ListLeftPopAsync(ProxyKeys.IntentList, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            var entry = await redis.ListLeftPopAsync(ProxyKeys.IntentList).ConfigureAwait(false);
             if (entry.IsNull)
             {
                 break;
             }
 
             var key = entry.ToString()!;
-            var value = await redis.StringGetAsync(key, cancellationToken).ConfigureAwait(false);
-            await redis.KeyDeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            var value = await redis.StringGetAsync(key).ConfigureAwait(false);
+            await redis.KeyDeleteAsync(key).ConfigureAwait(false);
             intents.Add(Parse(key, value.IsNull ? null : value.ToString()));
         }
 

@@ -1,5 +1,5 @@
 using Granary.Grains.Identity;
-using Granary.Redis;
+using StackExchange.Redis;
 
 namespace Granary.Grains.Proxy;
 
@@ -8,7 +8,7 @@ namespace Granary.Grains.Proxy;
 /// intent key, then appends the key to the <c>intents</c> list, in that order, so the orchestrator never finds a
 /// listed key without its value.
 /// </summary>
-public sealed class ProxyIntentWriter(IRedisDatabase redis)
+public sealed class ProxyIntentWriter(IDatabase redis)
 {
     /// <summary>
     /// Asks for function <paramref name="function"/> to move to node <paramref name="node"/>:
@@ -32,7 +32,8 @@ public sealed class ProxyIntentWriter(IRedisDatabase redis)
 
     private async Task<long> QueueAsync(string key, string value, CancellationToken cancellationToken)
     {
-        await redis.StringSetAsync(key, value, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await redis.ListRightPushAsync(ProxyKeys.IntentList, key, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        await redis.StringSetAsync(key, value).ConfigureAwait(false);
+        return await redis.ListRightPushAsync(ProxyKeys.IntentList, key).ConfigureAwait(false);
     }
 }

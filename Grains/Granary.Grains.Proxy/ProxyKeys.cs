@@ -91,7 +91,36 @@ public static class ProxyKeys
         return lists;
     }
 
-    /// <summary>A performance sample as the seed stores it: execution time in fractional seconds, then a millisecond timestamp.</summary>
+    /// <summary>
+    /// A performance sample exactly as EDGELESS stores it (<c>0.243379291,1725557090.92</c>): the execution time in
+    /// seconds with its fraction, a comma, then the Unix time in seconds with its fraction (millisecond precision,
+    /// trailing zeros dropped). <paramref name="at"/> is when the orchestrator received the sample, as in EDGELESS.
+    /// </summary>
     public static string PerformanceSample(TimeSpan executionTime, DateTimeOffset at) =>
-        string.Create(CultureInfo.InvariantCulture, $"{executionTime.TotalSeconds:0.######},{at.ToUnixTimeMilliseconds()}");
+        string.Create(CultureInfo.InvariantCulture, $"{executionTime.TotalSeconds:0.#########},{at.ToUnixTimeMilliseconds() / 1000m:0.###}");
+
+    /// <summary>
+    /// Reads a sample written as <see cref="PerformanceSample"/> writes it (or by EDGELESS): false for any other text,
+    /// including a negative time or a timestamp that is not a plausible Unix time in seconds (for example one in
+    /// milliseconds).
+    /// </summary>
+    public static bool TryParsePerformanceSample(string text, out TimeSpan executionTime, out DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        executionTime = default;
+        at = default;
+        var comma = text.IndexOf(',', StringComparison.Ordinal);
+        if (comma < 0
+            || !decimal.TryParse(text.AsSpan(0, comma), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
+            || !decimal.TryParse(text.AsSpan(comma + 1), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var unixSeconds)
+            || seconds > (decimal)TimeSpan.MaxValue.TotalSeconds
+            || unixSeconds * 1000 > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        {
+            return false;
+        }
+
+        executionTime = TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
+        at = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(unixSeconds * 1000));
+        return true;
+    }
 }

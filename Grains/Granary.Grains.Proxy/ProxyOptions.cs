@@ -1,4 +1,6 @@
-using Granary.Redis;
+using Granary.Grains.Redis;
+using Granary.Grains.Proxy.Redis;
+using StackExchange.Redis;
 
 namespace Granary.Grains.Proxy;
 
@@ -15,7 +17,7 @@ public sealed class ProxyOptions
     /// <summary><c>None</c> (the default: no proxy) or <c>Redis</c>.</summary>
     public string Type { get; set; } = "None";
 
-    /// <summary>The database, <c>redis://host:port[/db]</c> (see Granary.Redis for options such as <c>?timeout=MS</c>).</summary>
+    /// <summary>The database, <c>redis://host:port[/db]</c> (see <see cref="RedisUrl"/> for options such as <c>?timeout=MS</c>).</summary>
     public string? Url { get; set; }
 
     /// <summary>The domain to mirror; null for the domain configured for this silo's node (Granary:Node:DomainId).</summary>
@@ -37,10 +39,11 @@ public sealed class ProxyOptions
     public bool IsRedis => string.Equals(Type, RedisType, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The Redis client options for <see cref="Url"/>. Throws <see cref="InvalidOperationException"/> naming the
+    /// The StackExchange.Redis options for <see cref="Url"/>, with <see cref="CommandTimeout"/> as the command timeout
+    /// unless the URL sets <c>timeout</c>. Throws <see cref="InvalidOperationException"/> naming the
     /// setting when the type is unknown, the URL is missing or malformed, or a number is out of range.
     /// </summary>
-    public RedisOptions ToRedisOptions()
+    public ConfigurationOptions ToRedisConfiguration()
     {
         if (!IsRedis)
         {
@@ -62,20 +65,24 @@ public sealed class ProxyOptions
             throw new InvalidOperationException($"Granary:Proxy:Interval must be positive, got {interval}.");
         }
 
-        RedisOptions redis;
+        if (CommandTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"Granary:Proxy:CommandTimeout must be positive, got {CommandTimeout}.");
+        }
+
+        ConfigurationOptions redis;
         try
         {
-            redis = RedisOptions.Parse(Url);
+            redis = RedisUrl.Parse(Url);
         }
-        catch (Exception ex) when (ex is FormatException or NotSupportedException or ArgumentException)
+        catch (FormatException ex)
         {
             throw new InvalidOperationException($"Granary:Proxy:Url is not usable: {ex.Message}", ex);
         }
 
-        var query = Url.Contains('?', StringComparison.Ordinal) ? Url[(Url.IndexOf('?', StringComparison.Ordinal) + 1)..] : string.Empty;
-        if (!query.Split('&').Any(p => p.StartsWith("timeout=", StringComparison.OrdinalIgnoreCase)))
+        if (!RedisUrl.HasOption(Url, "timeout"))
         {
-            redis.CommandTimeout = CommandTimeout;
+            redis.SyncTimeout = redis.AsyncTimeout = (int)Math.Max(1, CommandTimeout.TotalMilliseconds);
         }
 
         return redis;

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Granary.Redis;
+using Granary.Grains.Proxy.Redis;
+using StackExchange.Redis;
 
 namespace Granary.Grains.Proxy;
 
@@ -8,7 +9,7 @@ namespace Granary.Grains.Proxy;
 /// <c>granary proxy</c> and delegated orchestrators. It reads what is there and never writes; entries whose JSON is
 /// unreadable are skipped. Results are sorted by id so output is stable.
 /// </summary>
-public sealed class ProxyStateReader(IRedisDatabase redis)
+public sealed class ProxyStateReader(IDatabase redis)
 {
     private const string HealthPrefix = "node:health:";
     private const string CapabilitiesPrefix = "nodes:capabilities:";
@@ -20,7 +21,7 @@ public sealed class ProxyStateReader(IRedisDatabase redis)
 
     /// <summary>The domain id (<c>domain_info:domain_id</c>), or null when the mirror holds none.</summary>
     public async Task<string?> DomainIdAsync(CancellationToken cancellationToken = default) =>
-        (await redis.StringGetAsync(ProxyKeys.DomainInfo, cancellationToken).ConfigureAwait(false)).ToString();
+        (string?)await redis.StringGetAsync(ProxyKeys.DomainInfo).WaitAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Every node with a health or capabilities entry.</summary>
     public async Task<IReadOnlyList<ProxyNodeEntry>> NodesAsync(CancellationToken cancellationToken = default)
@@ -48,7 +49,7 @@ public sealed class ProxyStateReader(IRedisDatabase redis)
         var result = new List<KeyValuePair<string, IReadOnlyList<string>>>();
         foreach (var key in await KeysAsync(PerformancePrefix, cancellationToken).ConfigureAwait(false))
         {
-            var values = await redis.ListRangeAsync(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var values = await redis.ListRangeAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
             result.Add(new(key[PerformancePrefix.Length..], values.Select(v => v.ToString() ?? string.Empty).ToList()));
         }
 
@@ -58,7 +59,7 @@ public sealed class ProxyStateReader(IRedisDatabase redis)
     private async Task<List<string>> KeysAsync(string prefix, CancellationToken cancellationToken)
     {
         var keys = new List<string>();
-        await foreach (var key in redis.ScanAsync(prefix + "*", cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var key in RedisKeys.ScanAsync(redis, prefix + "*", cancellationToken).ConfigureAwait(false))
         {
             keys.Add(key);
         }
@@ -76,10 +77,10 @@ public sealed class ProxyStateReader(IRedisDatabase redis)
             return result;
         }
 
-        var values = await redis.StringGetManyAsync(keys, cancellationToken).ConfigureAwait(false);
+        var values = await redis.StringGetAsync([.. keys.Select(k => (RedisKey)k)]).WaitAsync(cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < keys.Count; i++)
         {
-            if (values[i].ToString() is not { } text)
+            if ((string?)values[i] is not { } text)
             {
                 continue;
             }

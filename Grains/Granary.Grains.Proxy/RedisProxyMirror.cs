@@ -1,18 +1,20 @@
 using Granary.Grains.Platform;
-using Granary.Redis;
+using Granary.Grains.Proxy.Redis;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace Granary.Grains.Proxy;
 
 /// <summary>
 /// Keeps a Redis database equal to a domain's state. The first write flushes the database (as the seed's
 /// orchestrator does at start); later writes send only what changed (pipelined: all commands in flight at once)
-/// and delete keys whose subject disappeared. Performance lists only grow: new samples are appended with RPUSH and
+/// and delete keys whose subject disappeared. Commands of one write go out together on the shared multiplexer (StackExchange.Redis pipelines
+/// them) in the order they are issued. Performance lists only grow: new samples are appended with RPUSH and
 /// each list is trimmed to its most recent <paramref name="maxPerformanceSamples"/> entries. A Redis outage costs a
 /// warning: the next successful write rewrites everything and removes stale keys, so the mirror is complete again as
 /// soon as Redis returns.
 /// </summary>
-public sealed partial class RedisProxyMirror(IRedisDatabase redis, ILogger<RedisProxyMirror> logger, int maxPerformanceSamples = 1000)
+public sealed partial class RedisProxyMirror(IDatabase redis, ILogger<RedisProxyMirror> logger, int maxPerformanceSamples = 1000)
 {
     private Dictionary<string, string> _written = new(StringComparer.Ordinal);
     private Dictionary<string, long> _performanceWritten = new(StringComparer.Ordinal);
@@ -31,7 +33,8 @@ public sealed partial class RedisProxyMirror(IRedisDatabase redis, ILogger<Redis
         {
             if (!_flushed)
             {
-                await redis.FlushDatabaseAsync(cancellationToken).ConfigureAwait(false);
+                // FLUSHDB of this database only (StackExchange.Redis would refuse IServer.FlushDatabase without admin mode).
+                await redis.ExecuteAsync("FLUSHDB").ConfigureAwait(false);
                 _flushed = true;
                 _written.Clear();
                 _performanceWritten.Clear();
@@ -44,7 +47,7 @@ public sealed partial class RedisProxyMirror(IRedisDatabase redis, ILogger<Redis
                 // After an outage the database may hold anything (or nothing): find every mirrored key.
                 foreach (var prefix in ProxyKeys.MirroredPrefixes)
                 {
-                    await foreach (var key in redis.ScanAsync(prefix + "*", cancellationToken: cancellationToken).ConfigureAwait(false))
+                    await foreach (var key in RedisKeys.ScanAsync(redis, prefix + "*", cancellationToken).ConfigureAwait(false))
                     {
                         if (!desired.ContainsKey(key) && !performance.ContainsKey(key))
                         {
@@ -67,18 +70,18 @@ public sealed partial class RedisProxyMirror(IRedisDatabase redis, ILogger<Redis
             {
                 if (!_written.TryGetValue(key, out var old) || old != value)
                 {
-                    writes.Add(redis.StringSetAsync(key, value, cancellationToken: cancellationToken).AsTask());
+                    writes.Add(redis.StringSetAsync(key, value));
                 }
             }
 
             foreach (var (key, (total, samples)) in performance)
             {
-                AppendPerformance(key, total, samples, writes, cancellationToken);
+                AppendPerformance(key, total, samples, writes);
             }
 
             if (stale.Count > 0)
             {
-                writes.Add(redis.KeyDeleteAsync(stale, cancellationToken).AsTask());
+                writes.Add(redis.KeyDeleteAsync([.. stale.Select(k => (RedisKey)k)]));
             }
 
             await Task.WhenAll(writes).ConfigureAwait(false);
@@ -109,7 +112,7 @@ public sealed partial class RedisProxyMirror(IRedisDatabase redis, ILogger<Redis
     /// for a list not written yet (new instance, or after a flush or an outage), the whole list rewritten. The
     /// commands go out in order on the one connection, so DEL runs before the RPUSH that follows it.
     /// </summary>
-    private void AppendPerformance(string key, long total, List<string> samples, List<Task> writes, CancellationToken cancellationToken)
+    private void AppendPerformance(string key, long total, List<string> samples, List<Task> writes)
     {
         List<string> fresh;
         if (_performanceWritten.TryGetValue(key, out var written))
@@ -118,7 +121,7 @@ public sealed partial class RedisProxyMirror(IRedisDatabase redis, ILogger<Redis
         }
         else
         {
-            writes.Add(redis.KeyDeleteAsync(key, cancellationToken).AsTask());
+            writes.Add(redis.KeyDeleteAsync(key));
             fresh = samples;
         }
 
@@ -127,8 +130,8 @@ public sealed partial class RedisProxyMirror(IRedisDatabase redis, ILogger<Redis
             return;
         }
 
-        writes.Add(redis.ListRightPushAsync(key, fresh.Select(s => (RedisValue)s).ToList(), cancellationToken).AsTask());
-        writes.Add(redis.ListTrimAsync(key, -Math.Max(1, maxPerformanceSamples), -1, cancellationToken).AsTask());
+        writes.Add(redis.ListRightPushAsync(key, [.. fresh.Select(s => (RedisValue)s)]));
+        writes.Add(redis.ListTrimAsync(key, -Math.Max(1, maxPerformanceSamples), -1));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Proxy mirror cannot write to Redis ({Reason}); orchestration continues, the mirror will resynchronise when Redis answers")]

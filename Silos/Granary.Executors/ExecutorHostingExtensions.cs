@@ -1,4 +1,3 @@
-using Granary.Docker;
 using Granary.Executors.Container;
 using Granary.Executors.Dotnet;
 using Granary.Executors.Resources;
@@ -10,7 +9,6 @@ using Granary.Wasm;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Granary.Hosting;
 
@@ -96,14 +94,28 @@ public static class ExecutorHostingExtensions
     /// The container function runtime (CONTAINER) on the node's Docker Engine, registered only if the engine answers
     /// <c>/_ping</c> now (within 2 s) on the socket <paramref name="configure"/> names (default: DOCKER_HOST or
     /// /var/run/docker.sock): a node without a reachable dockerd does not advertise CONTAINER, and logs why when the
-    /// silo starts. An <see cref="IDockerClient"/> already registered is used; otherwise one for that socket is.
+    /// silo starts. A <see cref="DockerEngine"/> already registered is used; otherwise one for that socket is (its
+    /// Docker.DotNet client speaks the API version the engine reports).
     /// </summary>
     public static ISiloBuilder AddContainerFunctions(this ISiloBuilder builder, Action<ContainerExecutorOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var probe = new ContainerExecutorOptions();
         configure?.Invoke(probe);
-        if (!DockerEngineProbe.IsReachable(new DockerClientOptions { SocketPath = probe.DockerSocketPath }, DockerProbeTimeout, out var failure))
+        string socketPath;
+        string? failure;
+        try
+        {
+            socketPath = DockerEngine.ResolveSocketPath(probe.DockerSocketPath, Environment.GetEnvironmentVariable("DOCKER_HOST"));
+            DockerEngine.IsReachable(socketPath, DockerProbeTimeout, out failure);
+        }
+        catch (NotSupportedException e)
+        {
+            socketPath = string.Empty;
+            failure = e.Message;
+        }
+
+        if (failure is not null)
         {
             builder.Services.AddHostedService(sp => new ContainerRuntimeUnavailableNotice(sp.GetRequiredService<ILogger<ContainerRuntimeUnavailableNotice>>(), failure ?? "the Docker Engine does not answer"));
             return builder;
@@ -115,9 +127,7 @@ public static class ExecutorHostingExtensions
             builder.Services.Configure(configure);
         }
 
-        builder.Services.TryAddSingleton<IDockerClient>(sp => new DockerClient(
-            new DockerClientOptions { SocketPath = sp.GetRequiredService<IOptions<ContainerExecutorOptions>>().Value.DockerSocketPath },
-            sp.GetService<ILogger<DockerClient>>()));
+        builder.Services.TryAddSingleton(_ => new DockerEngine(socketPath));
         builder.Services.AddSingleton<IFunctionExecutor, ContainerFunctionExecutor>();
         return builder;
     }

@@ -12,6 +12,7 @@ public static class RedisResourceHostingExtensions
     public static ISiloBuilder AddRedisResource(this ISiloBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddGranaryRedis();
         builder.Services.AddSingleton<IFunctionExecutor, RedisResourceExecutor>();
         return builder;
     }
@@ -29,6 +30,7 @@ public static class RedisResourceHostingExtensions
             builder.Services.Configure(configure);
         }
 
+        builder.Services.AddGranaryRedis();
         builder.Services.AddSingleton<IFunctionExecutor, MetricsCollectorExecutor>();
         return builder;
     }

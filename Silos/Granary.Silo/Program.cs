@@ -14,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Providers;
+using StackExchange.Redis;
 
 // The Granary host process. The role (controller, orchestrator, node, inabox) comes from --role, the
 // Granary__Role environment variable, or appsettings.json. "inabox" runs orchestrator and node in one process with
@@ -72,7 +73,16 @@ builder.UseOrleans(silo =>
     });
     if (!string.IsNullOrEmpty(redis))
     {
-        var redisOptions = RedisUrl.Parse(redis, "Granary:Redis");
+        ConfigurationOptions redisOptions;
+        try
+        {
+            redisOptions = RedisUrl.Parse(redis);
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidOperationException($"Granary:Redis: {ex.Message}", ex);
+        }
+
         silo.UseRedisClustering(o => o.ConfigurationOptions = redisOptions);
         silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = redisOptions);
         silo.AddRedisGrainStorage("PubSubStore", o => o.ConfigurationOptions = redisOptions);

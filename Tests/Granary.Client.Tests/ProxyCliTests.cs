@@ -1,3 +1,4 @@
+using Granary.Grains.Redis;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -8,9 +9,10 @@ using Granary.Grains.Nodes;
 using Granary.Grains.Placement;
 using Granary.Grains.Platform;
 using Granary.Grains.Proxy;
-using Granary.Redis;
+using Granary.Grains.Proxy.Redis;
 using Granary.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
 
 namespace Granary.Client.Tests;
 
@@ -27,16 +29,16 @@ public sealed class ProxyCliTests : IAsyncLifetime
     private static readonly InstanceId GeneratorInstance = new(NodeB, Guid.Parse("1a5a0386-2115-4188-8e15-a8c8b8561770"));
     private static readonly InstanceId LogInstance = new(NodeA, Guid.Parse("c2a0cdfc-1ebf-4766-9dfd-2473315e6cab"));
     private RedisServerProcess _server = null!;
-    private RedisConnection _connection = null!;
+    private ConnectionMultiplexer _connection = null!;
 
-    private IRedisDatabase Db => _connection.GetDatabase();
+    private IDatabase Db => _connection.GetDatabase();
 
     private string Url => $"redis://127.0.0.1:{_server.Port}";
 
     public async Task InitializeAsync()
     {
         _server = await RedisServerProcess.StartAsync();
-        _connection = await RedisConnection.ConnectAsync(_server.ConnectionString);
+        _connection = await ConnectionMultiplexer.ConnectAsync(RedisUrl.Parse(_server.ConnectionString));
     }
 
     public async Task DisposeAsync()
@@ -156,13 +158,40 @@ public sealed class ProxyCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dump_performance_reads_samples_written_by_edgeless_and_leaves_out_entries_in_another_format()
+    {
+        string[] edgeless = ["0.243379291,1725557090.92", "0.000512,1725557091"];
+        await Db.ListRightPushAsync(ProxyKeys.Performance(GeneratorInstance), [edgeless[0], "0.5,1725557090920", "not a sample", edgeless[1]]);
+        var dir = Path.Combine(Path.GetTempPath(), "granary-dump-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exit, output, error) = await ProxyAsync("dump", "performance", "--dir", dir);
+
+            Assert.True(exit == ExitCodes.Success, error);
+            Assert.Equal(edgeless, await File.ReadAllLinesAsync(Path.Combine(dir, GeneratorInstance.ComponentId + ".csv")));
+            Assert.Contains(
+                $"{GeneratorInstance.ComponentId}: 2 sample(s), 2024-09-05T17:24:50.920Z to 2024-09-05T17:24:51.000Z -> {Path.GetFullPath(dir)}",
+                output,
+                StringComparison.Ordinal);
+            Assert.Contains("(2 unreadable entries left out)", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Dump_performance_writes_one_file_per_instance_with_its_samples()
     {
         var now = DateTimeOffset.FromUnixTimeMilliseconds(1725557090920);
         string[] first = [ProxyKeys.PerformanceSample(TimeSpan.FromSeconds(0.243379), now), ProxyKeys.PerformanceSample(TimeSpan.FromSeconds(0.2459), now.AddSeconds(2))];
         string[] second = [ProxyKeys.PerformanceSample(TimeSpan.FromMilliseconds(12), now)];
-        await Db.ListRightPushAsync(ProxyKeys.Performance(GeneratorInstance), first.Select(s => (RedisValue)s).ToList());
-        await Db.ListRightPushAsync(ProxyKeys.Performance(LogInstance), second.Select(s => (RedisValue)s).ToList());
+        await Db.ListRightPushAsync(ProxyKeys.Performance(GeneratorInstance), first.Select(s => (RedisValue)s).ToArray());
+        await Db.ListRightPushAsync(ProxyKeys.Performance(LogInstance), second.Select(s => (RedisValue)s).ToArray());
         var dir = Path.Combine(Path.GetTempPath(), "granary-dump-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -172,8 +201,8 @@ public sealed class ProxyCliTests : IAsyncLifetime
             Assert.Equal(2, Directory.GetFiles(dir).Length);
             Assert.Equal(first, await File.ReadAllLinesAsync(Path.Combine(dir, GeneratorInstance.ComponentId + ".csv")));
             Assert.Equal(second, await File.ReadAllLinesAsync(Path.Combine(dir, LogInstance.ComponentId + ".csv")));
-            Assert.Equal("0.243379,1725557090920", first[0]);
-            Assert.Contains($"{GeneratorInstance.ComponentId}: 2 sample(s)", output, StringComparison.Ordinal);
+            Assert.Equal("0.243379,1725557090.92", first[0]);
+            Assert.Contains($"{GeneratorInstance.ComponentId}: 2 sample(s), 2024-09-05T17:24:50.920Z to 2024-09-05T17:24:52.920Z", output, StringComparison.Ordinal);
         }
         finally
         {

@@ -1,4 +1,5 @@
-using Granary.Docker;
+using Docker.DotNet;
+using Docker.DotNet.Models;
 using Granary.Executors.Container;
 
 namespace Granary.Executors.Tests;
@@ -22,34 +23,43 @@ public sealed class ContainerEngineFixture : IAsyncLifetime
     /// <summary>The workflow <c>code</c> of the template function.</summary>
     public string Code => "container:" + Image;
 
-    public DockerClient Docker { get; } = new();
+    /// <summary>The engine on the default socket, as a node without configuration finds it.</summary>
+    public DockerEngine Engine { get; } = new(DockerEngine.ResolveSocketPath(null, Environment.GetEnvironmentVariable("DOCKER_HOST")));
+
+    /// <summary>Docker.DotNet, pinned to the engine's API version, for the tests' own checks.</summary>
+    public IDockerClient Docker { get; private set; } = null!;
 
     /// <summary>Container executor options of the test nodes: every container carries this run's label.</summary>
     public void Configure(ContainerExecutorOptions options) => options.Labels[RunLabel] = RunId;
 
     /// <summary>This run's containers (stopped ones too), optionally only those carrying label <paramref name="label"/> = <paramref name="value"/>.</summary>
-    public Task<IReadOnlyList<ContainerSummary>> ContainersAsync(string? label = null, string? value = null)
+    public async Task<IList<ContainerListResponse>> ContainersAsync(string? label = null, string? value = null)
     {
-        var labels = new Dictionary<string, string?> { [RunLabel] = RunId };
+        var labels = new Dictionary<string, bool> { [$"{RunLabel}={RunId}"] = true };
         if (label is not null)
         {
-            labels[label] = value;
+            labels[value is null ? label : $"{label}={value}"] = true;
         }
 
-        return Docker.ListContainersAsync(new ContainerListOptions { Labels = labels });
+        return await Docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = labels },
+        });
     }
+
+    /// <summary>Removes a container, killing it first if it runs.</summary>
+    public Task RemoveAsync(string id) => Docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true });
 
     public async Task InitializeAsync()
     {
-        try
-        {
-            await Docker.PingAsync();
-        }
-        catch (DockerConnectionException e)
+        if (!DockerEngine.IsReachable(Engine.SocketPath, TimeSpan.FromSeconds(5), out var failure))
         {
             throw new InvalidOperationException(
-                $"The container function tests need a running dockerd and none answers: {e.Message} Start one with `bash scripts/start-dockerd.sh`.", e);
+                $"The container function tests need a running dockerd and none answers: {failure}. Start one with `bash scripts/start-dockerd.sh`.");
         }
+
+        Docker = await Engine.GetClientAsync();
 
         WasmModules.Run("bash", [Path.Combine(WasmModules.RepositoryRoot, "examples", "functions", "container", "build.sh"), Image]);
         _built = true;
@@ -61,7 +71,7 @@ public sealed class ContainerEngineFixture : IAsyncLifetime
         {
             foreach (var leftover in await ContainersAsync())
             {
-                await Docker.RemoveContainerAsync(leftover.Id, force: true);
+                await RemoveAsync(leftover.ID);
             }
 
             if (_built)
@@ -71,7 +81,7 @@ public sealed class ContainerEngineFixture : IAsyncLifetime
         }
         finally
         {
-            Docker.Dispose();
+            Engine.Dispose();
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Docker.DotNet.Models;
 using Granary.Executors.Container;
 using Granary.Grains.Functions;
 using Granary.Grains.Identity;
@@ -80,7 +81,7 @@ public sealed class ContainerFunctionTests(ContainerEngineFixture engine)
         await platform.WaitAsync(async () => await CallAsync(platform, first, "count") == "2");
         var container = Assert.Single(await engine.ContainersAsync(ContainerLabels.Instance, first.ToString()));
 
-        await engine.Docker.KillContainerAsync(container.Id);
+        await engine.Docker.Containers.KillContainerAsync(container.ID, new ContainerKillParameters { Signal = "SIGKILL" });
 
         var second = await platform.InstanceOfAsync(ids["counter"], i => i != first);
         var crash = platform.Logs.Entries.First(e => e.Exception is ContainerFunctionException && e.Message.Contains(first.ToString(), StringComparison.Ordinal));
@@ -115,16 +116,17 @@ public sealed class ContainerFunctionTests(ContainerEngineFixture engine)
         var ids = await platform.DomainGrain.DeployWorkflow("limits", spec);
         var instance = await platform.InstanceOfAsync(ids["limited"]);
 
-        var container = await engine.Docker.InspectContainerAsync(Assert.Single(await engine.ContainersAsync(ContainerLabels.Instance, instance.ToString())).Id);
+        var container = await engine.Docker.Containers.InspectContainerAsync(Assert.Single(await engine.ContainersAsync(ContainerLabels.Instance, instance.ToString())).ID);
 
-        Assert.True(container.Running);
-        Assert.Equal("host", container.NetworkMode);
-        Assert.Equal(500_000_000, container.NanoCpus);
-        Assert.Equal(64L * 1024 * 1024, container.MemoryBytes);
-        Assert.Equal("true", container.Labels[ContainerLabels.Managed]);
-        Assert.Equal(instance.NodeId.ToString("D"), container.Labels[ContainerLabels.Node]);
-        Assert.Equal("limited", container.Labels[ContainerLabels.Function]);
-        Assert.Equal("limits", container.Labels[ContainerLabels.Workflow]);
+        Assert.True(container.State!.Running);
+        Assert.Equal("host", container.HostConfig!.NetworkMode);
+        Assert.Equal(500_000_000, container.HostConfig.NanoCPUs);
+        Assert.Equal(64L * 1024 * 1024, container.HostConfig.Memory);
+        Assert.False(container.HostConfig.AutoRemove);
+        Assert.Equal("true", container.Config!.Labels![ContainerLabels.Managed]);
+        Assert.Equal(instance.NodeId.ToString("D"), container.Config.Labels[ContainerLabels.Node]);
+        Assert.Equal("limited", container.Config.Labels[ContainerLabels.Function]);
+        Assert.Equal("limits", container.Config.Labels[ContainerLabels.Workflow]);
     }
 
     [Theory]
@@ -206,7 +208,7 @@ public sealed class ContainerFunctionTests(ContainerEngineFixture engine)
         };
         foreach (var (name, owner) in owners)
         {
-            await engine.Docker.CreateContainerAsync(new Docker.ContainerCreateParameters
+            await engine.Docker.Containers.CreateContainerAsync(new CreateContainerParameters
             {
                 Image = engine.Image,
                 Labels = new Dictionary<string, string>
@@ -227,10 +229,10 @@ public sealed class ContainerFunctionTests(ContainerEngineFixture engine)
         Assert.Single(await engine.ContainersAsync(ContainerLabels.Workflow, "leftover-alive"));
         Assert.Single(await engine.ContainersAsync(ContainerLabels.Workflow, "leftover-elsewhere"));
         var fresh = Assert.Single(await engine.ContainersAsync(ContainerLabels.Workflow, "after-leftovers"));
-        Assert.Equal($"{Environment.MachineName}/{Environment.ProcessId}/{selfStart}", fresh.Labels[ContainerLabels.Owner]);
-        foreach (var kept in (await engine.ContainersAsync()).Where(c => c.Labels[ContainerLabels.Workflow].StartsWith("leftover-", StringComparison.Ordinal)))
+        Assert.Equal($"{Environment.MachineName}/{Environment.ProcessId}/{selfStart}", fresh.Labels![ContainerLabels.Owner]);
+        foreach (var kept in (await engine.ContainersAsync()).Where(c => c.Labels![ContainerLabels.Workflow].StartsWith("leftover-", StringComparison.Ordinal)))
         {
-            await engine.Docker.RemoveContainerAsync(kept.Id, force: true);
+            await engine.RemoveAsync(kept.ID);
         }
     }
 

@@ -1,9 +1,11 @@
+using Granary.Grains.Redis;
 using System.Globalization;
 using Granary.Grains.Proxy;
+using Granary.Grains.Proxy.Redis;
 using Granary.Grains.Workflows;
-using Granary.Redis;
 using Granary.Hosting;
 using Granary.Testing;
+using StackExchange.Redis;
 
 namespace Granary.Executors.Tests;
 
@@ -15,16 +17,16 @@ public sealed class MetricsCollectorTests : IAsyncLifetime
 {
     private const double Alpha = 0.9;
     private RedisServerProcess _redis = null!;
-    private RedisConnection _connection = null!;
+    private ConnectionMultiplexer _connection = null!;
     private readonly Guid _metricsNode = Guid.NewGuid();
     private ExecutorCluster _cluster = null!;
 
-    private IRedisDatabase Db => _connection.GetDatabase();
+    private IDatabase Db => _connection.GetDatabase();
 
     public async Task InitializeAsync()
     {
         _redis = await RedisServerProcess.StartAsync();
-        _connection = await RedisConnection.ConnectAsync(_redis.ConnectionString);
+        _connection = await ConnectionMultiplexer.ConnectAsync(RedisUrl.Parse(_redis.ConnectionString));
         // The orchestrator silo also hosts the runtime-less metrics-collector node, as the silo host does with
         // Granary:Proxy:Url.
         _cluster = await ExecutorCluster.StartAsync(

@@ -1,10 +1,12 @@
+using Granary.Grains.Redis;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Granary.Redis;
+using Granary.Grains.Proxy.Redis;
 using Granary.Testing;
+using StackExchange.Redis;
 
 namespace Granary.Platform.Tests;
 
@@ -41,7 +43,7 @@ public sealed class InaboxProcessTests
     public async Task With_a_redis_proxy_configured_the_host_mirrors_its_domain_into_redis()
     {
         await using var redis = await RedisServerProcess.StartAsync();
-        await using var connection = await RedisConnection.ConnectAsync(redis.ConnectionString);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(RedisUrl.Parse(redis.ConnectionString));
         var db = connection.GetDatabase();
         var dir = Directory.CreateTempSubdirectory("granary-inabox-");
         var logFile = Path.Combine(dir.FullName, "sample.log");
@@ -56,7 +58,7 @@ public sealed class InaboxProcessTests
             {
                 Assert.True(DateTime.UtcNow < deadline, $"no instance key names the sample generator; host output:\n{output}");
                 await Task.Delay(200);
-                await foreach (var key in db.ScanAsync("instance:*"))
+                await foreach (var key in RedisKeys.ScanAsync(db, "instance:*"))
                 {
                     using var instance = JsonDocument.Parse((await db.StringGetAsync(key)).ToString()!);
                     if (instance.RootElement.GetProperty("annotations").TryGetProperty("init-payload", out var payload) && payload.GetString()!.Contains("hello world", StringComparison.Ordinal))

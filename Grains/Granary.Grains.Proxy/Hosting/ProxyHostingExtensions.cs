@@ -21,6 +21,7 @@ public static class ProxyHostingExtensions
         }
 
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddGranaryRedis();
         builder.Services.AddHostedService<DomainProxyService>();
         return builder;
     }

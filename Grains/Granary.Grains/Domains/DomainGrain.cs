@@ -267,6 +267,8 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
     /// <summary>Keeps the samples a node reported for its own instances, at most the configured window per instance.</summary>
     private void RecordPerformance(Guid nodeId, List<FunctionExecutionSample> samples)
     {
+        // EDGELESS timestamps a sample when the orchestrator receives it (the proxy's performance lists show that time).
+        var received = time.GetUtcNow();
         foreach (var sample in samples)
         {
             if (sample.Instance.NodeId != nodeId)
@@ -280,7 +282,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
             }
 
             log.Total++;
-            log.Recent.Enqueue(sample);
+            log.Recent.Enqueue(sample with { At = received });
             while (log.Recent.Count > Math.Max(1, _options.PerformanceWindow))
             {
                 log.Recent.Dequeue();

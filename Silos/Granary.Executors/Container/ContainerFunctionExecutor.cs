@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Granary.Docker;
+using Docker.DotNet;
+using Docker.DotNet.Models;
 using Granary.Grains.Execution;
 using Granary.Grains.Functions;
 using Granary.Grains.Identity;
@@ -26,12 +27,12 @@ public sealed partial class ContainerFunctionExecutor : IFunctionExecutor, IAsyn
     private readonly ContainerRuntime _runtime;
     private readonly Lazy<Task> _sweep;
 
-    /// <summary>Creates the executor on <paramref name="docker"/>; the host API starts with the first instance.</summary>
-    public ContainerFunctionExecutor(IDockerClient docker, IOptions<ContainerExecutorOptions> options, ILogger<ContainerFunctionExecutor> logger)
+    /// <summary>Creates the executor on <paramref name="engine"/>; the host API starts with the first instance.</summary>
+    public ContainerFunctionExecutor(DockerEngine engine, IOptions<ContainerExecutorOptions> options, ILogger<ContainerFunctionExecutor> logger)
     {
-        ArgumentNullException.ThrowIfNull(docker);
+        ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(options);
-        _runtime = new ContainerRuntime(docker, options.Value, logger);
+        _runtime = new ContainerRuntime(engine, options.Value, logger);
         _sweep = new Lazy<Task>(RemoveLeftoversAsync);
     }
 
@@ -64,56 +65,72 @@ public sealed partial class ContainerFunctionExecutor : IFunctionExecutor, IAsyn
         var hostApi = await _runtime.HostApi.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
         var port = FreeLoopbackPort();
         var token = _runtime.HostApi.Register(context);
+        var labels = new Dictionary<string, string>(_runtime.Options.Labels)
+        {
+            [ContainerLabels.Managed] = "true",
+            [ContainerLabels.Node] = self.NodeId.ToString("D"),
+            [ContainerLabels.Instance] = self.ToString(),
+            [ContainerLabels.Function] = deployment.Name,
+            [ContainerLabels.Workflow] = deployment.WorkflowId,
+            [ContainerLabels.Owner] = ContainerOwner.Current,
+        };
+        var environment = new Dictionary<string, string>
+        {
+            [ContainerProtocol.NodeIdVariable] = self.NodeId.ToString("D"),
+            [ContainerProtocol.ComponentIdVariable] = self.ComponentId.ToString("D"),
+            [ContainerProtocol.InstanceIdVariable] = self.ToString(),
+            [ContainerProtocol.FunctionNameVariable] = deployment.Name,
+            [ContainerProtocol.WorkflowIdVariable] = deployment.WorkflowId,
+            [ContainerProtocol.FunctionPortVariable] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [ContainerProtocol.HostApiVariable] = hostApi,
+            [ContainerProtocol.TokenVariable] = token,
+        };
         string id;
         try
         {
-            id = await _runtime.Docker.CreateContainerAsync(new ContainerCreateParameters
+            var docker = await _runtime.DockerAsync(cancellationToken).ConfigureAwait(false);
+
+            // Creating never pulls (only POST /images/create does): a missing image is a 404 here, after the inspect above.
+            var created = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
             {
                 Image = image.ImageWithTag,
                 Name = $"granary-{self.ComponentId:N}",
-                Environment = new Dictionary<string, string>
+                Env = [.. environment.Select(e => $"{e.Key}={e.Value}")],
+                Labels = labels,
+                Tty = false,
+                HostConfig = new HostConfig
                 {
-                    [ContainerProtocol.NodeIdVariable] = self.NodeId.ToString("D"),
-                    [ContainerProtocol.ComponentIdVariable] = self.ComponentId.ToString("D"),
-                    [ContainerProtocol.InstanceIdVariable] = self.ToString(),
-                    [ContainerProtocol.FunctionNameVariable] = deployment.Name,
-                    [ContainerProtocol.WorkflowIdVariable] = deployment.WorkflowId,
-                    [ContainerProtocol.FunctionPortVariable] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    [ContainerProtocol.HostApiVariable] = hostApi,
-                    [ContainerProtocol.TokenVariable] = token,
+                    // dockerd runs without a bridge on Granary nodes; the function reaches the node on 127.0.0.1.
+                    NetworkMode = "host",
+
+                    // Kept after exit so its exit code and logs stay readable until the node removes it.
+                    AutoRemove = false,
+                    NanoCPUs = limits.NanoCpus ?? 0,
+                    Memory = limits.MemoryBytes ?? 0,
                 },
-                Labels = new Dictionary<string, string>(_runtime.Options.Labels)
-                {
-                    [ContainerLabels.Managed] = "true",
-                    [ContainerLabels.Node] = self.NodeId.ToString("D"),
-                    [ContainerLabels.Instance] = self.ToString(),
-                    [ContainerLabels.Function] = deployment.Name,
-                    [ContainerLabels.Workflow] = deployment.WorkflowId,
-                    [ContainerLabels.Owner] = ContainerOwner.Current,
-                },
-                NanoCpus = limits.NanoCpus,
-                MemoryBytes = limits.MemoryBytes,
             }, cancellationToken).ConfigureAwait(false);
+            id = created.ID;
         }
-        catch (Exception e) when (e is DockerApiException or DockerConnectionException or TimeoutException)
+        catch (Exception e) when (ContainerRuntime.IsEngineFailure(e))
         {
             _runtime.HostApi.Unregister(token);
-            throw new ContainerFunctionException($"Function {deployment.Name}: the Docker Engine did not create a container from {image.ImageWithTag}: {e.Message}", e);
+            throw new ContainerFunctionException($"Function {deployment.Name}: the Docker Engine did not create a container from {image.ImageWithTag}: {Reason(e)}", e);
         }
 
         var instance = new ContainerFunctionInstance(_runtime, context, deployment.Name, id, new Uri($"http://127.0.0.1:{port}{basePath}/"), token);
         _runtime.Started(instance);
         try
         {
-            await _runtime.Docker.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
+            var docker = await _runtime.DockerAsync(cancellationToken).ConfigureAwait(false);
+            await docker.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
             await instance.BootAsync(hostApi, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             await instance.DisposeAsync().ConfigureAwait(false);
-            if (e is DockerApiException or DockerConnectionException or TimeoutException)
+            if (ContainerRuntime.IsEngineFailure(e))
             {
-                throw new ContainerFunctionException($"Function {deployment.Name}: the Docker Engine did not start its container from {image.ImageWithTag}: {e.Message}", e);
+                throw new ContainerFunctionException($"Function {deployment.Name}: the Docker Engine did not start its container from {image.ImageWithTag}: {Reason(e)}", e);
             }
 
             throw;
@@ -131,23 +148,28 @@ public sealed partial class ContainerFunctionExecutor : IFunctionExecutor, IAsyn
     {
         try
         {
-            var managed = await _runtime.Docker.ListContainersAsync(new ContainerListOptions
+            var docker = await _runtime.DockerAsync().ConfigureAwait(false);
+            var managed = await docker.Containers.ListContainersAsync(new ContainersListParameters
             {
                 All = true,
-                Labels = new Dictionary<string, string?> { [ContainerLabels.Managed] = "true" },
+                Filters = new Dictionary<string, IDictionary<string, bool>>
+                {
+                    ["label"] = new Dictionary<string, bool> { [$"{ContainerLabels.Managed}=true"] = true },
+                },
             }).ConfigureAwait(false);
             foreach (var container in managed)
             {
-                if (container.Labels.TryGetValue(ContainerLabels.Owner, out var owner) && ContainerOwner.IsGoneOnThisHost(owner))
+                var labels = container.Labels ?? new Dictionary<string, string>();
+                if (labels.TryGetValue(ContainerLabels.Owner, out var owner) && ContainerOwner.IsGoneOnThisHost(owner))
                 {
-                    await _runtime.Docker.RemoveContainerAsync(container.Id, force: true).ConfigureAwait(false);
-                    LogLeftoverRemoved(_runtime.Logger, ContainerRuntime.ShortId(container.Id), container.Labels.GetValueOrDefault(ContainerLabels.Instance) ?? "?", owner);
+                    await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }).ConfigureAwait(false);
+                    LogLeftoverRemoved(_runtime.Logger, ContainerRuntime.ShortId(container.ID), labels.TryGetValue(ContainerLabels.Instance, out var instance) ? instance : "?", owner);
                 }
             }
         }
-        catch (Exception e) when (e is DockerApiException or DockerConnectionException or TimeoutException or IOException or HttpRequestException)
+        catch (Exception e) when (ContainerRuntime.IsEngineFailure(e))
         {
-            LogSweepFailed(_runtime.Logger, e.Message);
+            LogSweepFailed(_runtime.Logger, Reason(e));
         }
     }
 
@@ -159,25 +181,44 @@ public sealed partial class ContainerFunctionExecutor : IFunctionExecutor, IAsyn
         _runtime.Http.Dispose();
     }
 
+    /// <summary>The engine's own words for an error answer (its JSON <c>message</c>), else the exception's message.</summary>
+    internal static string Reason(Exception e) =>
+        e is DockerApiException { ResponseBody: { Length: > 0 } body } && TryMessage(body) is { } message ? message : e.Message;
+
+    private static string? TryMessage(string body)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            return json.RootElement.TryGetProperty("message", out var message) ? message.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The image's endpoint prefix (label <see cref="ContainerProtocol.BasePathLabel"/>); fails clearly when the image is not on the node.</summary>
     private async Task<string> BasePathAsync(ContainerImageReference image, string function, InstanceId self, CancellationToken cancellationToken)
     {
-        ImageInspection inspected;
+        ImageInspectResponse inspected;
         try
         {
-            inspected = await _runtime.Docker.InspectImageAsync(image.ImageWithTag, cancellationToken).ConfigureAwait(false);
+            var docker = await _runtime.DockerAsync(cancellationToken).ConfigureAwait(false);
+            inspected = await docker.Images.InspectImageAsync(image.ImageWithTag, cancellationToken).ConfigureAwait(false);
         }
-        catch (DockerImageNotFoundException e)
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
             throw new ContainerFunctionException(
                 $"Function {function}: container image {image.ImageWithTag} is not on node {self.NodeId:D}, and Granary never pulls images: load or build it on the node first (docker load, docker import or docker build)", e);
         }
-        catch (Exception e) when (e is DockerApiException or DockerConnectionException or TimeoutException)
+        catch (Exception e) when (ContainerRuntime.IsEngineFailure(e))
         {
-            throw new ContainerFunctionException($"Function {function}: the node's Docker Engine could not inspect image {image.ImageWithTag}: {e.Message}", e);
+            throw new ContainerFunctionException($"Function {function}: the node's Docker Engine could not inspect image {image.ImageWithTag}: {Reason(e)}", e);
         }
 
-        var path = inspected.Labels.GetValueOrDefault(ContainerProtocol.BasePathLabel)?.Trim().Trim('/') ?? string.Empty;
+        var label = inspected.Config?.Labels is { } labels && labels.TryGetValue(ContainerProtocol.BasePathLabel, out var value) ? value : null;
+        var path = label?.Trim().Trim('/') ?? string.Empty;
         return path.Length == 0 ? string.Empty : "/" + path;
     }
 

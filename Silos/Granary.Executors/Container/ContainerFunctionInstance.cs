@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Granary.Docker;
+using Docker.DotNet;
+using Docker.DotNet.Models;
 using Granary.Grains.Execution;
 using Granary.Grains.Functions;
 using Granary.Grains.Identity;
@@ -166,16 +167,19 @@ internal sealed partial class ContainerFunctionInstance : IFunctionInstance
         _runtime.HostApi.Unregister(_token);
         try
         {
-            await _runtime.Docker.RemoveContainerAsync(ContainerId, force: true).ConfigureAwait(false);
+            var docker = await _runtime.DockerAsync().ConfigureAwait(false);
+
+            // Forced: a container that still runs is killed first.
+            await docker.Containers.RemoveContainerAsync(ContainerId, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }).ConfigureAwait(false);
             LogRemoved(_runtime.Logger, _function, _context.Self, Short);
         }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             // Already gone (removed by hand): nothing left behind.
         }
-        catch (Exception e) when (e is DockerApiException or DockerConnectionException or TimeoutException)
+        catch (Exception e) when (ContainerRuntime.IsEngineFailure(e))
         {
-            LogRemoveFailed(_runtime.Logger, _function, Short, e.Message);
+            LogRemoveFailed(_runtime.Logger, _function, Short, ContainerFunctionExecutor.Reason(e));
         }
         finally
         {
@@ -190,17 +194,19 @@ internal sealed partial class ContainerFunctionInstance : IFunctionInstance
         long code;
         try
         {
-            code = await _runtime.Docker.WaitContainerAsync(ContainerId, ContainerWaitCondition.NotRunning, _watch.Token).ConfigureAwait(false);
+            // The engine answers once the container is not running (the API's default condition); no request timeout applies.
+            var docker = await _runtime.DockerAsync(_watch.Token).ConfigureAwait(false);
+            code = (await docker.Containers.WaitContainerAsync(ContainerId, _watch.Token).ConfigureAwait(false)).StatusCode;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (_watch.IsCancellationRequested)
         {
             return;
         }
-        catch (Exception e) when (e is DockerApiException or DockerConnectionException or IOException or HttpRequestException)
+        catch (Exception e) when (ContainerRuntime.IsEngineFailure(e) || e is OperationCanceledException)
         {
             if (Volatile.Read(ref _ending) == 0)
             {
-                LogWatchFailed(_runtime.Logger, _function, Short, e.Message);
+                LogWatchFailed(_runtime.Logger, _function, Short, ContainerFunctionExecutor.Reason(e));
             }
 
             return;
@@ -267,12 +273,13 @@ internal sealed partial class ContainerFunctionInstance : IFunctionInstance
             : $"exited unexpectedly with code {code}";
         try
         {
-            if ((await _runtime.Docker.InspectContainerAsync(ContainerId).ConfigureAwait(false)) is { OomKilled: true } state)
+            var docker = await _runtime.DockerAsync().ConfigureAwait(false);
+            if (await docker.Containers.InspectContainerAsync(ContainerId).ConfigureAwait(false) is { State.OOMKilled: true } state)
             {
-                reason += $", out of memory (limit {state.MemoryBytes / (1024 * 1024)} MiB)";
+                reason += $", out of memory (limit {(state.HostConfig?.Memory ?? 0) / (1024 * 1024)} MiB)";
             }
         }
-        catch (Exception e) when (e is DockerApiException or DockerConnectionException or TimeoutException)
+        catch (Exception e) when (ContainerRuntime.IsEngineFailure(e))
         {
             // Removed already or the engine is gone: the exit code says enough.
         }
@@ -285,11 +292,16 @@ internal sealed partial class ContainerFunctionInstance : IFunctionInstance
     {
         try
         {
-            var logs = await _runtime.Docker.GetContainerLogsAsync(ContainerId, tail: 10).ConfigureAwait(false);
-            var text = (logs.Stderr + logs.Stdout).Trim();
+            var docker = await _runtime.DockerAsync().ConfigureAwait(false);
+
+            // Without a TTY the engine keeps stdout and stderr apart in frames; the stream splits them.
+            using var logs = await docker.Containers.GetContainerLogsAsync(
+                ContainerId, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = "10" }).ConfigureAwait(false);
+            var (stdout, stderr) = await logs.ReadOutputToEndAsync(CancellationToken.None).ConfigureAwait(false);
+            var text = (stderr + stdout).Trim();
             return text.Length == 0 ? string.Empty : $"; its last output: {text}";
         }
-        catch (Exception e) when (e is DockerApiException or DockerConnectionException or TimeoutException)
+        catch (Exception e) when (ContainerRuntime.IsEngineFailure(e))
         {
             return string.Empty;
         }

@@ -1,15 +1,16 @@
 using System.Collections.Concurrent;
-using Granary.Docker;
+using System.Net.Sockets;
+using Docker.DotNet;
 using Microsoft.Extensions.Logging;
 
 namespace Granary.Executors.Container;
 
 /// <summary>What the container instances of one node share: the engine, the HTTP client to functions, the host API, the live instances.</summary>
-internal sealed class ContainerRuntime(IDockerClient docker, ContainerExecutorOptions options, ILogger logger)
+internal sealed class ContainerRuntime(DockerEngine engine, ContainerExecutorOptions options, ILogger logger)
 {
     private readonly ConcurrentDictionary<ContainerFunctionInstance, bool> _live = new();
 
-    public IDockerClient Docker { get; } = docker;
+    public DockerEngine Engine { get; } = engine;
 
     public ContainerExecutorOptions Options { get; } = options;
 
@@ -31,6 +32,16 @@ internal sealed class ContainerRuntime(IDockerClient docker, ContainerExecutorOp
 
     /// <summary>A container id as <c>docker ps</c> shows it (its first 12 characters), for logs and messages.</summary>
     public static string ShortId(string id) => id.Length > 12 ? id[..12] : id;
+
+    /// <summary>
+    /// True for what the engine or the way to it can throw: an error answer (<see cref="DockerApiException"/>, a
+    /// missing image or container among them), an unreachable or broken socket, a request that took too long.
+    /// </summary>
+    public static bool IsEngineFailure(Exception e) =>
+        e is DockerApiException or HttpRequestException or IOException or SocketException or TimeoutException;
+
+    /// <summary>The engine's client (see <see cref="DockerEngine.GetClientAsync"/>).</summary>
+    public Task<IDockerClient> DockerAsync(CancellationToken cancellationToken = default) => Engine.GetClientAsync(cancellationToken);
 
     public void Started(ContainerFunctionInstance instance) => _live[instance] = true;
 

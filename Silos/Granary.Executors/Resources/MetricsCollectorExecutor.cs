@@ -1,3 +1,4 @@
+using Granary.Grains.Redis;
 using System.Diagnostics;
 using System.Text;
 using Granary.Grains.Execution;
@@ -5,7 +6,7 @@ using Granary.Grains.Functions;
 using Granary.Grains.Identity;
 using Granary.Grains.Platform;
 using Granary.Grains.Proxy;
-using Granary.Redis;
+using Granary.Grains.Proxy.Redis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -27,7 +28,8 @@ namespace Granary.Executors.Resources;
 /// without a begin, or a malformed event, is ignored with a debug line. Writes reach Redis in order, off the event
 /// loop; a Redis outage costs a warning, never the instance. <c>wf_name</c> defaults to the workflow id.
 /// </remarks>
-public sealed partial class MetricsCollectorExecutor(IOptions<MetricsCollectorOptions> options, IServiceProvider services, ILoggerFactory loggers) : IFunctionExecutor
+public sealed partial class MetricsCollectorExecutor(
+    IOptions<MetricsCollectorOptions> options, RedisConnectionRegistry connections, IServiceProvider services, ILoggerFactory loggers) : IFunctionExecutor
 {
     private readonly LogicalIdLookup _lookup = new(services);
 
@@ -53,27 +55,27 @@ public sealed partial class MetricsCollectorExecutor(IOptions<MetricsCollectorOp
 
         try
         {
-            _ = RedisOptions.Parse(url);
+            _ = RedisUrl.Parse(url);
         }
-        catch (Exception ex) when (ex is FormatException or NotSupportedException or ArgumentException)
+        catch (FormatException ex)
         {
             throw new InvalidOperationException($"Resource {deployment.Name} (metrics-collector): the Redis URL is not usable: {ex.Message}", ex);
         }
 
         var workflowName = config.TryGetValue("wf_name", out var name) && !string.IsNullOrWhiteSpace(name) ? name : deployment.WorkflowId;
         var logger = loggers.CreateLogger<MetricsCollectorExecutor>();
-        return Task.FromResult<IFunctionInstance>(new Instance(deployment.Name, url, workflowName, settings, _lookup, loggers, logger));
+        return Task.FromResult<IFunctionInstance>(new Instance(connections, deployment.Name, url, workflowName, settings, _lookup, loggers, logger));
     }
 
     private sealed class Instance(
-        string name, string url, string workflowName, MetricsCollectorOptions settings, LogicalIdLookup lookup, ILoggerFactory loggers, ILogger logger)
+        RedisConnectionRegistry connections, string name, string url, string workflowName, MetricsCollectorOptions settings, LogicalIdLookup lookup, ILoggerFactory loggers, ILogger logger)
         : IFunctionInstance
     {
         private readonly Dictionary<(InstanceId Source, string Id), long> _functionBegins = [];
         private readonly Dictionary<string, long> _workflowBegins = new(StringComparer.Ordinal);
         private readonly Dictionary<LogicalFunctionId, double> _functionAverages = [];
         private double? _workflowAverage;
-        private readonly RedisWriter _writer = new(url, $"Resource {name} (metrics-collector)", latestOnly: false, settings.MaxQueuedWrites, loggers);
+        private readonly RedisWriter _writer = new(connections, url, $"Resource {name} (metrics-collector)", latestOnly: false, settings.MaxQueuedWrites, loggers);
         private bool _warnedFull;
 
         public Task InitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -171,12 +173,13 @@ public sealed partial class MetricsCollectorExecutor(IOptions<MetricsCollectorOp
         private void Store(string samplesKey, string sample, string? averageKey, double average)
         {
             var averageText = MetricsKeys.Average(average);
-            _writer.Post(async (db, token) =>
+            _writer.Post(async db =>
             {
-                var push = db.ListLeftPushAsync(samplesKey, sample, token).AsTask();
+                // Both commands go out together (pipelined); the sample is pushed first.
+                var push = db.ListLeftPushAsync(samplesKey, sample);
                 if (averageKey is not null)
                 {
-                    await db.StringSetAsync(averageKey, averageText, cancellationToken: token).ConfigureAwait(false);
+                    await db.StringSetAsync(averageKey, averageText).ConfigureAwait(false);
                 }
 
                 await push.ConfigureAwait(false);

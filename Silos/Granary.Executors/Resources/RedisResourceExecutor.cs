@@ -1,8 +1,9 @@
+using Granary.Grains.Redis;
 using Granary.Grains.Execution;
 using Granary.Grains.Functions;
 using Granary.Grains.Identity;
 using Granary.Grains.Platform;
-using Granary.Redis;
+using Granary.Grains.Proxy.Redis;
 using Microsoft.Extensions.Logging;
 
 namespace Granary.Executors.Resources;
@@ -10,12 +11,12 @@ namespace Granary.Executors.Resources;
 /// <summary>
 /// The <c>redis</c> resource: each received value (cast or call payload, bytes as they are) is written to the Redis key
 /// <c>key</c> of the server at <c>url</c> (<c>redis://host:port[/db]</c>) with SET, so the key always holds the latest
-/// value. Writes go through Granary's RESP client off the instance's event loop: while Redis is unreachable the
+/// value. Writes go through the process's shared StackExchange.Redis multiplexer for that server, off the instance's event loop: while Redis is unreachable the
 /// instance keeps accepting events, logs one warning, and writes the newest value as soon as Redis answers again
 /// (older values received meanwhile are superseded, as SET would overwrite them anyway). Calls are answered with no
 /// reply once the value is queued.
 /// </summary>
-public sealed class RedisResourceExecutor(ILoggerFactory loggers) : IFunctionExecutor
+public sealed class RedisResourceExecutor(RedisConnectionRegistry connections, ILoggerFactory loggers) : IFunctionExecutor
 {
     public string Kind => "redis";
 
@@ -36,26 +37,26 @@ public sealed class RedisResourceExecutor(ILoggerFactory loggers) : IFunctionExe
 
         try
         {
-            _ = RedisOptions.Parse(url);
+            _ = RedisUrl.Parse(url);
         }
-        catch (Exception ex) when (ex is FormatException or NotSupportedException or ArgumentException)
+        catch (FormatException ex)
         {
             throw new InvalidOperationException($"Resource {deployment.Name} (redis): configuration 'url' is not usable: {ex.Message}", ex);
         }
 
-        return Task.FromResult<IFunctionInstance>(new Instance(deployment.Name, url, key, loggers));
+        return Task.FromResult<IFunctionInstance>(new Instance(connections, deployment.Name, url, key, loggers));
     }
 
-    private sealed class Instance(string name, string url, string key, ILoggerFactory loggers) : IFunctionInstance
+    private sealed class Instance(RedisConnectionRegistry connections, string name, string url, string key, ILoggerFactory loggers) : IFunctionInstance
     {
-        private readonly RedisWriter _writer = new(url, $"Resource {name} (redis)", latestOnly: true, capacity: 1, loggers);
+        private readonly RedisWriter _writer = new(connections, url, $"Resource {name} (redis)", latestOnly: true, capacity: 1, loggers);
 
         public Task InitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
         {
             var value = message.ToArray();
-            _writer.Post((db, token) => db.StringSetAsync(key, value, cancellationToken: token).AsTask());
+            _writer.Post(db => db.StringSetAsync(key, value));
             return Task.CompletedTask;
         }
 

@@ -1,13 +1,16 @@
+using Granary.Grains.Redis;
 using System.Threading.Channels;
-using Granary.Redis;
+using Granary.Grains.Proxy.Redis;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace Granary.Executors.Resources;
 
 /// <summary>
 /// Writes to one Redis server for a resource instance, off the instance's event loop, so a Redis outage never blocks
-/// or crashes the instance: writes are queued, the connection is opened (and re-opened) in the background, and a
-/// failed write is retried with backoff until Redis answers again. One warning is logged per outage and one
+/// or crashes the instance: writes are queued, run on the process's shared multiplexer for that server (taken from
+/// <see cref="RedisConnectionRegistry"/>, which reconnects by itself), and a failed write is retried with backoff until
+/// Redis answers again. One warning is logged per outage and one
 /// information line when Redis is back.
 /// </summary>
 /// <remarks>
@@ -19,49 +22,51 @@ internal sealed partial class RedisWriter : IAsyncDisposable
 {
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
-    private readonly RedisOptions _options;
+    private readonly RedisConnectionRegistry _connections;
+    private readonly string _url;
     private readonly string _owner;
     private readonly bool _latestOnly;
     private readonly ILogger _logger;
-    private readonly ILoggerFactory _loggers;
-    private readonly Channel<Func<IRedisDatabase, CancellationToken, Task>> _queue;
+    private readonly Channel<Func<IDatabase, Task>> _queue;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
-    private RedisConnection? _connection;
+    private IDatabase? _database;
     private long _dropped;
     private int _disposed;
     private bool _failing;
 
-    /// <param name="url">The server, as a <c>redis://</c> URL (see <see cref="RedisOptions.Parse"/>).</param>
+    /// <param name="connections">The process's Redis connections.</param>
+    /// <param name="url">The server, as a <c>redis://</c> URL (see <see cref="RedisUrl.Parse"/>).</param>
     /// <param name="owner">Who writes (the resource's name), for log lines.</param>
     /// <param name="latestOnly">True when only the newest write matters.</param>
     /// <param name="capacity">Most writes kept waiting during an outage.</param>
-    /// <param name="loggers">Where the writer and its connection log.</param>
-    public RedisWriter(string url, string owner, bool latestOnly, int capacity, ILoggerFactory loggers)
+    /// <param name="loggers">Where the writer logs.</param>
+    public RedisWriter(RedisConnectionRegistry connections, string url, string owner, bool latestOnly, int capacity, ILoggerFactory loggers)
     {
-        _options = RedisOptions.Parse(url);
+        _connections = connections;
+        _url = url;
+        Server = RedisUrl.Describe(RedisUrl.Parse(url));
         _owner = owner;
         _latestOnly = latestOnly;
-        _loggers = loggers;
         _logger = loggers.CreateLogger<RedisWriter>();
-        _queue = Channel.CreateBounded<Func<IRedisDatabase, CancellationToken, Task>>(
+        _queue = Channel.CreateBounded<Func<IDatabase, Task>>(
             new BoundedChannelOptions(latestOnly ? 1 : Math.Max(1, capacity)) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => OnDropped());
         _loop = Task.Run(RunAsync);
     }
 
     /// <summary>The server this writer writes to (host:port/db).</summary>
-    public string Server => _options.ToString();
+    public string Server { get; }
 
     /// <summary>Writes dropped because too many were waiting (never counts writes replaced in latest-only mode).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Queues <paramref name="write"/>; it runs when Redis answers, retried until it succeeds or is superseded.</summary>
-    public void Post(Func<IRedisDatabase, CancellationToken, Task> write) => _queue.Writer.TryWrite(write);
+    public void Post(Func<IDatabase, Task> write) => _queue.Writer.TryWrite(write);
 
     /// <summary>
-    /// Stops taking writes, gives the queued ones up to <paramref name="drain"/> to reach Redis, then closes the
-    /// connection. Writes still pending after that are lost (Redis was unreachable).
+    /// Stops taking writes and gives the queued ones up to <paramref name="drain"/> to reach Redis. Writes still pending
+    /// after that are lost (Redis was unreachable). The shared connection stays open for the rest of the process.
     /// </summary>
     public async Task StopAsync(TimeSpan drain)
     {
@@ -72,11 +77,6 @@ internal sealed partial class RedisWriter : IAsyncDisposable
         }
 
         await _loop.ConfigureAwait(false);
-        if (_connection is { } connection)
-        {
-            _connection = null;
-            await connection.DisposeAsync().ConfigureAwait(false);
-        }
     }
 
     /// <summary>Stops at once (see <see cref="StopAsync"/>); calling it again does nothing.</summary>
@@ -122,15 +122,17 @@ internal sealed partial class RedisWriter : IAsyncDisposable
         }
     }
 
-    private async Task WriteUntilDoneAsync(Func<IRedisDatabase, CancellationToken, Task> write, CancellationToken token)
+    private async Task WriteUntilDoneAsync(Func<IDatabase, Task> write, CancellationToken token)
     {
         var backoff = MinBackoff;
         while (true)
         {
             try
             {
-                _connection ??= await RedisConnection.ConnectAsync(_options, _loggers, token).ConfigureAwait(false);
-                await write(_connection.GetDatabase(), token).ConfigureAwait(false);
+                _database ??= await _connections.GetDatabaseAsync(_url, token).ConfigureAwait(false);
+
+                // StackExchange.Redis commands take no token: stopping abandons the wait, not the command.
+                await write(_database).WaitAsync(token).ConfigureAwait(false);
                 if (_failing)
                 {
                     _failing = false;
@@ -139,7 +141,7 @@ internal sealed partial class RedisWriter : IAsyncDisposable
 
                 return;
             }
-            catch (RedisServerException ex) when (ex.ErrorCode is not ("LOADING" or "BUSY" or "TRYAGAIN" or "MASTERDOWN"))
+            catch (RedisServerException ex) when (!IsTransient(ex))
             {
                 // The server refused this write (WRONGTYPE, OOM, NOPERM...): retrying cannot help.
                 LogRejected(_logger, _owner, Server, ex.Message);
@@ -162,6 +164,11 @@ internal sealed partial class RedisWriter : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Error replies that say "not now" (loading, busy script, failover) rather than "never".</summary>
+    private static bool IsTransient(RedisServerException ex) =>
+        ex.Message.StartsWith("LOADING", StringComparison.Ordinal) || ex.Message.StartsWith("BUSY", StringComparison.Ordinal)
+        || ex.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal) || ex.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Owner} cannot write to Redis at {Server} ({Reason}); the instance keeps running and retries until Redis answers")]
     private static partial void LogFailing(ILogger logger, string owner, string server, string reason);

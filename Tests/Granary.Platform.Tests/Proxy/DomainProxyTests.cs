@@ -1,13 +1,16 @@
+using Granary.Grains.Redis;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Granary.Examples;
 using Granary.Grains.Identity;
 using Granary.Grains.Platform;
+using Granary.Grains.Proxy;
+using Granary.Grains.Proxy.Redis;
 using Granary.Grains.Workflows;
-using Granary.Redis;
 using Granary.Hosting;
 using Granary.Testing;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace Granary.Platform.Tests.Proxy;
 
@@ -19,15 +22,15 @@ public sealed partial class DomainProxyTests : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "granary-proxy-" + Guid.NewGuid().ToString("N"));
     private RedisServerProcess _server = null!;
-    private RedisConnection _connection = null!;
+    private ConnectionMultiplexer _connection = null!;
 
-    private IRedisDatabase Db => _connection.GetDatabase();
+    private IDatabase Db => _connection.GetDatabase();
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
         _server = await RedisServerProcess.StartAsync();
-        _connection = await RedisConnection.ConnectAsync(_server.ConnectionString + "?timeout=2000");
+        _connection = await ConnectionMultiplexer.ConnectAsync(RedisUrl.Parse(_server.ConnectionString + "?timeout=2000"));
     }
 
     public async Task DisposeAsync()
@@ -110,8 +113,34 @@ public sealed partial class DomainProxyTests : IAsyncLifetime
         }
     }
 
-    [GeneratedRegex(@"^\d+(\.\d+)?,\d{13}$")]
+    [GeneratedRegex(@"^\d+(\.\d+)?,\d{10}(\.\d{1,3})?$")]
     private static partial Regex PerformanceSample();
+
+    [Fact]
+    public async Task Performance_samples_carry_the_time_the_orchestrator_received_them_in_unix_seconds()
+    {
+        await using var platform = await StartAsync();
+        var deployed = DateTimeOffset.UtcNow;
+        var ids = await platform.DomainGrain.DeployWorkflow("received", GeneratorToLog("received.log"));
+        var gen = await InstanceOf(platform, ids["gen"]);
+        var key = $"performance:function_execution_time:{gen.ComponentId:D}";
+        await platform.WaitAsync(async () => await Db.ListLengthAsync(key) >= 10);
+
+        var samples = (await Db.ListRangeAsync(key)).Select(v => v.ToString()).ToList();
+        var received = DateTimeOffset.UtcNow;
+
+        var times = samples.Select(s =>
+        {
+            Assert.True(ProxyKeys.TryParsePerformanceSample(s, out var executionTime, out var at), $"'{s}' is not exec_time,unix_seconds");
+            Assert.True(executionTime > TimeSpan.Zero && executionTime < TimeSpan.FromSeconds(5), s);
+            return at;
+        }).ToList();
+        Assert.All(times, at => Assert.InRange(at, deployed.AddSeconds(-1), received.AddSeconds(1)));
+
+        // The generator handles an event every 100 ms and its node reports every 500 ms: samples that arrived with the
+        // same refresh share its time of receipt, where handler completion times would all differ.
+        Assert.True(times.Distinct().Count() < times.Count, $"every sample has its own timestamp: {string.Join(' ', samples)}");
+    }
 
     [Fact]
     public async Task Every_mirrored_key_appears_with_the_documented_content_and_disappears_with_its_subject()

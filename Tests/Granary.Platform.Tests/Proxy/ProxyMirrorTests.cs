@@ -1,12 +1,14 @@
+using Granary.Grains.Redis;
 using System.Text.Json;
 using Granary.Grains.Identity;
 using Granary.Grains.Nodes;
 using Granary.Grains.Placement;
 using Granary.Grains.Platform;
 using Granary.Grains.Proxy;
-using Granary.Redis;
+using Granary.Grains.Proxy.Redis;
 using Granary.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
 
 namespace Granary.Platform.Tests.Proxy;
 
@@ -18,14 +20,14 @@ public sealed class ProxyMirrorTests : IAsyncLifetime
     private static readonly LogicalFunctionId Function = LogicalFunctionId.New();
     private static readonly LogicalFunctionId Log = LogicalFunctionId.New();
     private RedisServerProcess _server = null!;
-    private RedisConnection _connection = null!;
+    private ConnectionMultiplexer _connection = null!;
 
-    private IRedisDatabase Db => _connection.GetDatabase();
+    private IDatabase Db => _connection.GetDatabase();
 
     public async Task InitializeAsync()
     {
         _server = await RedisServerProcess.StartAsync();
-        _connection = await RedisConnection.ConnectAsync(_server.ConnectionString + "?timeout=2000");
+        _connection = await ConnectionMultiplexer.ConnectAsync(RedisUrl.Parse(_server.ConnectionString + "?timeout=2000"));
     }
 
     public async Task DisposeAsync()
@@ -154,11 +156,11 @@ public sealed class ProxyMirrorTests : IAsyncLifetime
         var key = $"performance:function_execution_time:{instance.ComponentId:D}";
 
         await mirror.MirrorAsync(WithPerformance(instance, 2, 0.5, 0.25));
-        Assert.Equal(["0.5,1700000000000", "0.25,1700000000001"], (await Db.ListRangeAsync(key)).Select(v => v.ToString()));
+        Assert.Equal(["0.5,1700000000", "0.25,1700000000.001"], (await Db.ListRangeAsync(key)).Select(v => v.ToString()));
 
         // Two more samples reported: the window now holds the last three of four, and only the two new ones are appended.
         await mirror.MirrorAsync(WithPerformance(instance, 4, 0.25, 0.125, 0.001));
-        Assert.Equal(["0.25,1700000000001", "0.125,1700000000001", "0.001,1700000000002"], (await Db.ListRangeAsync(key)).Select(v => v.ToString()));
+        Assert.Equal(["0.25,1700000000.001", "0.125,1700000000.001", "0.001,1700000000.002"], (await Db.ListRangeAsync(key)).Select(v => v.ToString()));
 
         await mirror.MirrorAsync(Snapshot());
         Assert.False(await Db.KeyExistsAsync(key));
@@ -181,5 +183,29 @@ public sealed class ProxyMirrorTests : IAsyncLifetime
             i => Assert.IsType<InvalidIntent>(i));
         Assert.Equal(0, await Db.ListLengthAsync("intents"));
         Assert.False(await Db.KeyExistsAsync($"intent:migrate:{lid}"));
+    }
+
+    [Theory]
+    [InlineData(0.2433793, 1725557090920, "0.2433793,1725557090.92")]
+    [InlineData(0.5, 1700000000000, "0.5,1700000000")]
+    [InlineData(12.0000001, 1700000000001, "12.0000001,1700000000.001")]
+    public void A_performance_sample_is_written_as_edgeless_writes_it_and_read_back(double seconds, long unixMs, string expected)
+    {
+        var text = ProxyKeys.PerformanceSample(TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond)), DateTimeOffset.FromUnixTimeMilliseconds(unixMs));
+
+        Assert.Equal(expected, text);
+        Assert.True(ProxyKeys.TryParsePerformanceSample(text, out var executionTime, out var at));
+        Assert.Equal(seconds, executionTime.TotalSeconds, 9);
+        Assert.Equal(unixMs, at.ToUnixTimeMilliseconds());
+    }
+
+    [Theory]
+    [InlineData("0.5,1725557090920")]
+    [InlineData("-0.5,1725557090.92")]
+    [InlineData("0.5")]
+    [InlineData("fast,1725557090.92")]
+    public void Text_that_is_not_an_edgeless_performance_sample_is_not_read(string text)
+    {
+        Assert.False(ProxyKeys.TryParsePerformanceSample(text, out _, out _));
     }
 }

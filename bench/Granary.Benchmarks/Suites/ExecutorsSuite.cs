@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using Granary.Docker;
+using Docker.DotNet.Models;
 using Granary.Executors.Container;
 using Granary.Executors.Dotnet;
 using Granary.Executors.Wasm;
@@ -51,7 +51,7 @@ public sealed class ExecutorsSuite : IBenchmarkSuite
 
         var runId = "bench" + Guid.NewGuid().ToString("N")[..12];
         var containerImage = PrepareContainerImage(report, runId);
-        using var docker = containerImage is null ? null : new DockerClient();
+        using var docker = containerImage is null ? null : new DockerEngine(DockerEngine.ResolveSocketPath(null, Environment.GetEnvironmentVariable("DOCKER_HOST")));
         if (docker is not null)
         {
             var executor = new ContainerFunctionExecutor(docker, Options.Create(ContainerOptions(runId)), NullLogger<ContainerFunctionExecutor>.Instance);
@@ -129,7 +129,18 @@ public sealed class ExecutorsSuite : IBenchmarkSuite
     private static string? PrepareContainerImage(BenchReport report, string runId)
     {
         string? failure;
-        if (DockerEngineProbe.IsReachable(null, TimeSpan.FromSeconds(2), out failure))
+        string socketPath;
+        try
+        {
+            socketPath = DockerEngine.ResolveSocketPath(null, Environment.GetEnvironmentVariable("DOCKER_HOST"));
+        }
+        catch (NotSupportedException e)
+        {
+            report.Note($"container metrics skipped: {e.Message}");
+            return null;
+        }
+
+        if (DockerEngine.IsReachable(socketPath, TimeSpan.FromSeconds(2), out failure))
         {
             var image = $"granary-bench/busybox-function:{runId}";
             failure = RunTool("bash", Path.Combine(RepositoryRoot(), "examples", "functions", "container", "build.sh"), image);
@@ -167,9 +178,14 @@ public sealed class ExecutorsSuite : IBenchmarkSuite
         };
 
     /// <summary>Removes any container of this run the executors left (there should be none) and the image.</summary>
-    private static async Task RemoveContainerLeftoversAsync(DockerClient docker, string runId, string image, BenchReport report)
+    private static async Task RemoveContainerLeftoversAsync(DockerEngine engine, string runId, string image, BenchReport report)
     {
-        var leftovers = await docker.ListContainersAsync(new ContainerListOptions { Labels = new Dictionary<string, string?> { [BenchLabel] = runId } });
+        var docker = await engine.GetClientAsync();
+        var leftovers = await docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{BenchLabel}={runId}"] = true } },
+        });
         if (leftovers.Count > 0)
         {
             report.Note($"{leftovers.Count} container(s) of this run were left behind; removing them");
@@ -177,7 +193,7 @@ public sealed class ExecutorsSuite : IBenchmarkSuite
 
         foreach (var container in leftovers)
         {
-            await docker.RemoveContainerAsync(container.Id, force: true);
+            await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
         }
 
         if (RunTool("docker", "rmi", "--force", image) is { } failure)

@@ -3,14 +3,16 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using Granary.Redis;
+using Granary.Grains.Proxy.Redis;
 using Granary.Testing;
+using StackExchange.Redis;
 
 namespace Granary.Benchmarks.Suites;
 
 /// <summary>
-/// The <c>redis</c> suite: pipelined SET/GET throughput of the Granary RESP client over one multiplexed
-/// connection, against <c>redis-benchmark -q -P 16 -t set,get</c> on the same server in the same run.
+/// The <c>redis</c> suite: pipelined SET/GET throughput of StackExchange.Redis as the platform uses it (a
+/// <c>redis://</c> URL read by <see cref="RedisUrl"/>, the process's shared multiplexer from
+/// <see cref="RedisConnectionRegistry"/>), against <c>redis-benchmark -q -P 16 -t set,get</c> on the same server in the same run.
 /// Starts its own redis-server on a free loopback port and stops it at the end.
 /// </summary>
 public sealed partial class RedisSuite : IBenchmarkSuite
@@ -28,9 +30,8 @@ public sealed partial class RedisSuite : IBenchmarkSuite
     {
         await using var server = await RedisServerProcess.StartAsync();
         var port = server.Port;
-        await using var connection = await RedisConnection.ConnectAsync(
-            new RedisOptions { Host = "127.0.0.1", Port = port }, cancellationToken: cancellationToken);
-        var db = connection.GetDatabase();
+        await using var connections = new RedisConnectionRegistry();
+        var db = await connections.GetDatabaseAsync(server.ConnectionString, cancellationToken);
         await MeasureAsync(db, TimeSpan.FromSeconds(2), cancellationToken);
 
         // Alternate yardstick and client rounds so that load from other processes on the machine affects both
@@ -44,7 +45,7 @@ public sealed partial class RedisSuite : IBenchmarkSuite
             var opsPerSecond = await MeasureAsync(db, RoundDuration, cancellationToken);
             samples.Add(opsPerSecond);
             report.Note(string.Create(CultureInfo.InvariantCulture,
-                $"round {round + 1}: redis-benchmark -P 16 SET {set:0} GET {get:0} requests/s; Granary.Redis pipelined SET/GET ({Workers} callers x {Window} in flight, one connection) {opsPerSecond:0} ops/s"));
+                $"round {round + 1}: redis-benchmark -P 16 SET {set:0} GET {get:0} requests/s; StackExchange.Redis pipelined SET/GET ({Workers} callers x {Window} in flight, one connection) {opsPerSecond:0} ops/s"));
         }
 
         report.Higher("pipelined_setget_per_s", Stats.Median(samples), "ops/s", Stats.Median(baselines));
@@ -54,16 +55,16 @@ public sealed partial class RedisSuite : IBenchmarkSuite
     /// Each caller issues <see cref="Window"/> SETs without awaiting, awaits them, then the same for GETs, so up
     /// to Workers x Window commands are pipelined on the one connection. Counts completed commands per second.
     /// </summary>
-    private static async Task<double> MeasureAsync(IRedisDatabase db, TimeSpan duration, CancellationToken cancellationToken)
+    private static async Task<double> MeasureAsync(IDatabase db, TimeSpan duration, CancellationToken cancellationToken)
     {
         var payload = new byte[3] { (byte)'x', (byte)'y', (byte)'z' };
         long total = 0;
         var clock = Stopwatch.StartNew();
         var callers = Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
         {
-            var keys = Enumerable.Range(0, Window).Select(i => $"key:{worker}:{i}").ToArray();
-            var sets = new ValueTask<bool>[Window];
-            var gets = new ValueTask<RedisValue>[Window];
+            var keys = Enumerable.Range(0, Window).Select(i => (RedisKey)$"key:{worker}:{i}").ToArray();
+            var sets = new Task<bool>[Window];
+            var gets = new Task<RedisValue>[Window];
             long done = 0;
             while (clock.Elapsed < duration && !cancellationToken.IsCancellationRequested)
             {
@@ -74,7 +75,7 @@ public sealed partial class RedisSuite : IBenchmarkSuite
 
                 for (var i = 0; i < Window; i++)
                 {
-                    await sets[i];
+                    await sets[i].ConfigureAwait(false);
                 }
 
                 for (var i = 0; i < Window; i++)
@@ -84,7 +85,7 @@ public sealed partial class RedisSuite : IBenchmarkSuite
 
                 for (var i = 0; i < Window; i++)
                 {
-                    if ((await gets[i]).IsNull)
+                    if ((await gets[i].ConfigureAwait(false)).IsNull)
                     {
                         throw new InvalidOperationException("GET returned nil for a key that was just SET.");
                     }
