@@ -11,7 +11,6 @@ using Granary.Grains.Platform;
 using Granary.Grains.Workflows;
 using Granary.Runtime.Hosting;
 using Granary.Runtime.Testing;
-using Granary.Wasm;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -19,8 +19,15 @@
  *
  * Calls: edgeless_call blocks until the answer (at most the node's call timeout, and never past the event's time
  * limit); a timeout is returned as EDGELESS_ERROR. A reply from edgeless_call lives in memory the host allocated with
- * edgeless_mem_alloc, valid until the next edgeless_mem_clear. A reply returned from edgeless_on_call is read by the
- * host and then given to edgeless_mem_free: return memory from edgeless_mem_alloc or static data.
+ * edgeless_mem_alloc and is the function's from then on: here it is valid until the next edgeless_mem_clear.
+ *
+ * Replies: the buffer a function returns from edgeless_on_call stays the function's. The host copies it after
+ * handle_call_asm returns and never frees it (EDGELESS's node does the same; its Rust crate releases its reply buffer
+ * itself). Return static data or memory from edgeless_mem_alloc, which this allocator takes back at the next
+ * edgeless_mem_clear; with an allocator of your own, release the previous reply in edgeless_mem_clear.
+ *
+ * Buffers the host passes in (ids, payload, state, the two call out-slots) come from edgeless_mem_alloc and are given
+ * back with edgeless_mem_free after the handler returns (an empty payload is allocated but not freed).
  */
 #ifndef EDGELESS_H
 #define EDGELESS_H
