@@ -1,6 +1,7 @@
 using System.Text;
 using Granary.Executors.Wasm;
 using Granary.Grains.Functions;
+using Microsoft.Extensions.Options;
 
 namespace Granary.Executors.Tests;
 
@@ -221,5 +222,23 @@ public sealed class WasmExecutorTests
 
         Assert.Equal("42", Encoding.UTF8.GetString(context.Syncs.Last()));
         Assert.Equal(CallResultKind.Reply, (await instance.CallAsync(WasmTestHost.Source(), default, CancellationToken.None)).Kind);
+    }
+
+    [Fact]
+    public async Task Past_the_node_instance_limit_a_start_fails_with_the_reason_and_an_ended_instance_frees_its_slot()
+    {
+        var options = new WasmExecutorOptions { MaxInstances = 2 };
+        using var engine = new WasmEngine(Options.Create(options));
+        var executor = WasmTestHost.Executor(options, engine);
+        var first = await executor.CreateAsync(WasmTestHost.Deployment(WasmModules.Example("noop")), new FakeFunctionContext());
+        await executor.CreateAsync(WasmTestHost.Deployment(WasmModules.Example("noop")), new FakeFunctionContext());
+
+        var error = await Assert.ThrowsAsync<WasmFunctionException>(() => executor.CreateAsync(WasmTestHost.Deployment(WasmModules.Example("noop")), new FakeFunctionContext()));
+        await first.DisposeAsync();
+        var third = await executor.CreateAsync(WasmTestHost.Deployment(WasmModules.Example("noop")), new FakeFunctionContext());
+        await third.InitAsync(null, null, CancellationToken.None);
+
+        Assert.Contains("could not start", error.Message, StringComparison.Ordinal);
+        Assert.Contains("limit of 2", error.Message, StringComparison.Ordinal);
     }
 }

@@ -83,13 +83,26 @@ public sealed class WasmSandboxTests
     }
 
     [Fact]
-    public async Task A_module_declaring_a_huge_table_is_refused_at_deployment()
+    public async Task A_module_declaring_a_table_over_the_limit_is_refused_at_deployment()
     {
         var (executor, neighbour) = await WithNeighbourAsync();
 
-        var error = await Assert.ThrowsAsync<WasmFunctionException>(() => StartAsync(executor, Abi(declarations: "(table 5000000 funcref)")));
+        var error = await Assert.ThrowsAsync<WasmFunctionException>(() => StartAsync(executor, Abi(declarations: "(table 50000 funcref)")));
 
-        Assert.Contains("table minimum size of 5000000 elements exceeds table limits", error.Message, StringComparison.Ordinal);
+        Assert.Contains("table minimum size of 50000 elements exceeds table limits", error.Message, StringComparison.Ordinal);
+        await AssertServesAsync(neighbour);
+    }
+
+    [Fact]
+    public async Task A_module_declaring_a_table_larger_than_the_node_allows_at_all_is_refused_when_compiled()
+    {
+        var (executor, neighbour) = await WithNeighbourAsync();
+        var path = WasmModules.FromWat("huge_table", Abi(declarations: "(table 5000000 funcref)"));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => executor.CreateAsync(WasmTestHost.Deployment(path), new FakeFunctionContext()));
+
+        Assert.Contains("was refused by the WebAssembly engine", error.Message, StringComparison.Ordinal);
+        Assert.Contains("table does not fit", error.Message, StringComparison.Ordinal);
         await AssertServesAsync(neighbour);
     }
 
@@ -107,7 +120,7 @@ public sealed class WasmSandboxTests
     }
 
     [Fact]
-    public async Task A_malformed_binary_is_refused_at_deployment_as_not_a_valid_module()
+    public async Task A_malformed_binary_is_refused_at_deployment_with_the_parse_error()
     {
         var (executor, neighbour) = await WithNeighbourAsync();
         var path = WasmModules.FromBytes("truncated", [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, 0x05]);
@@ -115,7 +128,7 @@ public sealed class WasmSandboxTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => executor.CreateAsync(WasmTestHost.Deployment(path, name: "broken"), new FakeFunctionContext()));
 
         Assert.Contains("Function broken", error.Message, StringComparison.Ordinal);
-        Assert.Contains("is not a valid WebAssembly module", error.Message, StringComparison.Ordinal);
+        Assert.Contains("is not valid: failed to parse WebAssembly module; unexpected end-of-file", error.Message, StringComparison.Ordinal);
         await AssertServesAsync(neighbour);
     }
 

@@ -15,9 +15,16 @@ public sealed class WasmExecutorOptions
 
     /// <summary>
     /// The most elements a table of an instance may have: <c>table.grow</c> past it fails, and a module declaring a
-    /// larger table fails to start. Default 10,000.
+    /// larger table fails to start. At most <see cref="TableElementsCeiling"/>. Default 10,000.
     /// </summary>
     public uint MaxTableElements { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most WebAssembly instances the node runs at once (node-wide: the engine keeps a pool of this many memory
+    /// and table slots, reserved address space, so that instantiating and releasing an instance costs no system call).
+    /// Starting one more fails with the pool's reason. Default 1,000.
+    /// </summary>
+    public uint MaxInstances { get; set; } = 1_000;
 
     /// <summary>
     /// The longest one event (init, cast, call or stop) may run, wall-clock, time blocked in <c>call_asm</c> and
@@ -53,4 +60,7 @@ public sealed class WasmExecutorOptions
     /// Default 5 ms.
     /// </summary>
     public TimeSpan EpochInterval { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The largest table size <see cref="MaxTableElements"/> or an annotation may allow (the pool's table slots).</summary>
+    public const uint TableElementsCeiling = 1_000_000;
 }

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using Granary.Grains.Execution;
 using Granary.Grains.Functions;
@@ -29,21 +31,30 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
     private readonly ILogger _logger;
     private readonly WasmEventThread? _thread;
     private readonly Action<WasmFunctionInstance> _onEnded;
-    private readonly Lock _gate = new();
     private Store? _store;
+    private Instance _instance = null!;
     private Memory _memory = null!;
     private Func<int, int> _alloc = null!;
     private Action<int, int> _free = null!;
-    private Action _clear = null!;
-    private Action<int, int, int, int> _handleCast = null!;
-    private Func<int, int, int, int, int, int, int> _handleCall = null!;
     private Action<int, int, int, int> _handleInit = null!;
-    private Action _handleStop = null!;
+
+    // Looked up on first use: each lookup costs microseconds, and starting an instance needs none of them.
+    private Action? _clear;
+    private Action<int, int, int, int>? _handleCast;
+    private Func<int, int, int, int, int, int, int>? _handleCall;
+    private Action? _handleStop;
     private WasiOutput? _stdout;
     private WasiOutput? _stderr;
     private long _eventStarted;
-    private bool _running;
-    private bool _ended;
+    private int _state;
+    private ulong _deadlineTicks;
+    private nint _memoryBase;
+    private ulong _memoryLength;
+
+    private const int Idle = 0;
+    private const int Running = 1;
+    private const int Ended = 2;
+    private const int EndedWhileRunning = 3;
 
     private WasmFunctionInstance(string component, IFunctionContext context, WasmSandboxLimits limits, WasmEngine engine, WasmExecutorOptions options, ILogger logger, Action<WasmFunctionInstance> onEnded, bool ownThread)
     {
@@ -106,14 +117,16 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
             }
         });
 
+    private Action Clear => _clear ??= _instance.GetAction(WasmAbi.MemClear)!;
+
     public Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
         RunEventAsync(WasmAbi.HandleCast, (source, message), static (self, s) =>
         {
-            self._clear();
+            self.Clear();
             var component = self.CopyInUuid(s.source.ComponentId);
             var node = self.CopyInUuid(s.source.NodeId);
             var payload = self.CopyIn(s.message.Span);
-            self._handleCast(node, component, payload, s.message.Length);
+            (self._handleCast ??= self._instance.GetAction<int, int, int, int>(WasmAbi.HandleCast)!)(node, component, payload, s.message.Length);
             self._free(component, InstanceId.UuidSize);
             self._free(node, InstanceId.UuidSize);
             if (s.message.Length > 0)
@@ -125,13 +138,14 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
     public Task<CallResult> CallAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
         RunEventAsync(WasmAbi.HandleCall, (source, message), static (self, s) =>
         {
-            self._clear();
+            self.Clear();
             var component = self.CopyInUuid(s.source.ComponentId);
             var node = self.CopyInUuid(s.source.NodeId);
             var payload = self.CopyIn(s.message.Span);
             var outPtr = self.CopyIn(stackalloc byte[SlotSize]);
             var outLen = self.CopyIn(stackalloc byte[SlotSize]);
-            var code = self._handleCall(node, component, payload, s.message.Length, outPtr, outLen);
+            var handleCall = self._handleCall ??= self._instance.GetFunction<int, int, int, int, int, int, int>(WasmAbi.HandleCall)!;
+            var code = handleCall(node, component, payload, s.message.Length, outPtr, outLen);
             var result = code switch
             {
                 // The reply buffer belongs to the guest (the Rust crate frees it itself): it is copied, never freed here.
@@ -154,8 +168,8 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
     public Task StopAsync(CancellationToken cancellationToken) =>
         RunEventAsync(WasmAbi.HandleStop, 0, static (self, _) =>
         {
-            self._clear();
-            self._handleStop();
+            self.Clear();
+            (self._handleStop ??= self._instance.GetAction(WasmAbi.HandleStop)!)();
         });
 
     public ValueTask DisposeAsync()
@@ -167,21 +181,24 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
     /// <summary>Ends the instance: its store is released now, or when the event running now (if any) returns.</summary>
     public void End()
     {
-        bool release;
-        lock (_gate)
+        while (true)
         {
-            if (_ended)
+            var state = Volatile.Read(ref _state);
+            if (state >= Ended)
             {
                 return;
             }
 
-            _ended = true;
-            release = !_running;
-        }
+            var next = state == Running ? EndedWhileRunning : Ended;
+            if (Interlocked.CompareExchange(ref _state, next, state) == state)
+            {
+                if (next == Ended)
+                {
+                    ReleaseStore();
+                }
 
-        if (release)
-        {
-            ReleaseStore();
+                break;
+            }
         }
 
         _thread?.Dispose();
@@ -190,16 +207,7 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
 
     private bool Instantiate(WasmCompiledModule module)
     {
-        lock (_gate)
-        {
-            if (_ended)
-            {
-                throw Ended("instantiation");
-            }
-
-            _running = true;
-        }
-
+        BeginEvent("instantiation");
         try
         {
             var store = new Store(_engine.Engine, this);
@@ -208,7 +216,7 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
                 memorySize: (long)_limits.MaxMemoryPages * Memory.PageSize,
                 tableElements: _limits.MaxTableElements,
                 instances: 1,
-                tables: 4,
+                tables: 1,
                 memories: 1);
             if (module.UsesWasi)
             {
@@ -221,16 +229,14 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
                     .WithStandardErrorCallback(_stderr.Write));
             }
 
+            _deadlineTicks = _limits.MaxEventTime is { } max ? _engine.TicksFor(max) : WasmEngine.NoDeadline;
             SetDeadline();
             var instance = _engine.Linker.Instantiate(store, module.Module);
+            _instance = instance;
             _memory = instance.GetMemory(WasmAbi.Memory) ?? throw new WasmFunctionException($"WebAssembly function {_component} has no memory.");
             _alloc = instance.GetFunction<int, int>(WasmAbi.MemAlloc)!;
             _free = instance.GetAction<int, int>(WasmAbi.MemFree)!;
-            _clear = instance.GetAction(WasmAbi.MemClear)!;
-            _handleCast = instance.GetAction<int, int, int, int>(WasmAbi.HandleCast)!;
-            _handleCall = instance.GetFunction<int, int, int, int, int, int, int>(WasmAbi.HandleCall)!;
             _handleInit = instance.GetAction<int, int, int, int>(WasmAbi.HandleInit)!;
-            _handleStop = instance.GetAction(WasmAbi.HandleStop)!;
             if (module.HasInitialize)
             {
                 instance.GetAction(WasmAbi.WasiInitialize)!();
@@ -247,9 +253,9 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
     /// <summary>Runs an event that has no result: inline (no allocation) or on the instance's thread.</summary>
     private Task RunEventAsync<TState>(string export, TState state, Action<WasmFunctionInstance, TState> handler)
     {
-        if (Volatile.Read(ref _ended))
+        if (Volatile.Read(ref _state) >= Ended)
         {
-            return Task.FromException(Ended(export));
+            return Task.FromException(EndedError(export));
         }
 
         if (_thread is not null)
@@ -271,9 +277,9 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
     /// <summary>Runs an event with a result: inline or on the instance's thread.</summary>
     private Task<T> RunEventAsync<TState, T>(string export, TState state, Func<WasmFunctionInstance, TState, T> handler)
     {
-        if (Volatile.Read(ref _ended))
+        if (Volatile.Read(ref _state) >= Ended)
         {
-            return Task.FromException<T>(Ended(export));
+            return Task.FromException<T>(EndedError(export));
         }
 
         if (_thread is not null)
@@ -343,17 +349,17 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
 
     private void BeginEvent(string export)
     {
-        lock (_gate)
+        if (Interlocked.CompareExchange(ref _state, Running, Idle) != Idle)
         {
-            if (_ended)
-            {
-                throw Ended(export);
-            }
-
-            _running = true;
+            throw EndedError(export);
         }
 
-        _eventStarted = Stopwatch.GetTimestamp();
+        if (_thread is not null)
+        {
+            // Only the blocking host functions (which need a thread of their own) budget their waits by it.
+            _eventStarted = Stopwatch.GetTimestamp();
+        }
+
         SetDeadline();
     }
 
@@ -361,25 +367,20 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
     {
         _stdout?.Flush();
         _stderr?.Flush();
-        bool release;
-        lock (_gate)
-        {
-            _running = false;
-            release = _ended;
-        }
 
-        if (release)
+        // Ended meanwhile (a trap, or the silo going away): the store could not be released while the guest ran.
+        if (Interlocked.CompareExchange(ref _state, Idle, Running) == EndedWhileRunning)
         {
+            Volatile.Write(ref _state, Ended);
             ReleaseStore();
         }
     }
 
-    private void SetDeadline() =>
-        _store!.SetEpochDeadline(_limits.MaxEventTime is { } max ? _engine.TicksFor(max) : WasmEngine.NoDeadline);
+    private void SetDeadline() => _store?.SetEpochDeadline(_deadlineTicks);
 
     private void ReleaseStore() => Interlocked.Exchange(ref _store, null)?.Dispose();
 
-    private WasmFunctionException Ended(string export) => new($"WebAssembly function {_component} has ended; {export} was not run.");
+    private WasmFunctionException EndedError(string export) => new($"WebAssembly function {_component} has ended; {export} was not run.");
 
     private Task<T> Run<T>(Func<T> action)
     {
@@ -434,15 +435,26 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
     }
 
     /// <summary>The guest's bytes at [ptr, ptr + length); a range outside its memory is an ABI violation.</summary>
+    /// <remarks>
+    /// Two native calls per access (base and size) would cost more than a small cast itself, so both are kept and
+    /// the size is read again only when a range goes past it: a linear memory never shrinks, and in the engine's
+    /// pooling allocator it never moves either (it grows in place inside its slot).
+    /// </remarks>
     private Span<byte> Guest(int ptr, int length)
     {
-        if (length < 0 || (ulong)(uint)ptr + (ulong)length > (ulong)_memory.GetLength())
+        var end = (ulong)(uint)ptr + (ulong)(uint)length;
+        if (length < 0 || end > _memoryLength)
         {
-            throw new WasmFunctionException(
-                $"WebAssembly function {_component} passed a buffer outside its memory ({length} bytes at {(uint)ptr}, memory {_memory.GetLength()} bytes)");
+            _memoryBase = _memory.GetPointer();
+            _memoryLength = (ulong)_memory.GetLength();
+            if (length < 0 || end > _memoryLength)
+            {
+                throw new WasmFunctionException(
+                    $"WebAssembly function {_component} passed a buffer outside its memory ({length} bytes at {(uint)ptr}, memory {_memoryLength} bytes)");
+            }
         }
 
-        return _memory.GetSpan((uint)ptr, length);
+        return MemoryMarshal.CreateSpan(ref Unsafe.AddByteOffset(ref Unsafe.NullRef<byte>(), _memoryBase + (nint)(uint)ptr), length);
     }
 
     private int ReadInt32(int ptr) => BinaryPrimitives.ReadInt32LittleEndian(Guest(ptr, SlotSize));
@@ -522,7 +534,7 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
 
         private void Emit()
         {
-            var line = Encoding.UTF8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_pending)).TrimEnd('\r');
+            var line = Encoding.UTF8.GetString(CollectionsMarshal.AsSpan(_pending)).TrimEnd('\r');
             _pending.Clear();
             owner._context.TelemetryLog(level, stream, line);
         }

@@ -23,7 +23,7 @@ internal sealed record WasmSandboxLimits(uint MaxMemoryPages, uint MaxTableEleme
             pages = (uint)p;
         }
 
-        if (Read(annotations, WasmAnnotations.MaxTableElements, component, 0, 10_000_000) is { } t)
+        if (Read(annotations, WasmAnnotations.MaxTableElements, component, 0, WasmExecutorOptions.TableElementsCeiling) is { } t)
         {
             tables = (uint)t;
         }

@@ -142,7 +142,7 @@ public sealed class WasmSuite : IBenchmarkSuite
     private static Store NewStore(WasmEngine engine)
     {
         var store = new Store(engine.Engine);
-        store.SetLimits(memorySize: 256L * Memory.PageSize, tableElements: 10_000, instances: 1, tables: 4, memories: 1);
+        store.SetLimits(memorySize: 256L * Memory.PageSize, tableElements: 10_000, instances: 1, tables: 1, memories: 1);
         store.SetEpochDeadline(WasmEngine.NoDeadline);
         return store;
     }
