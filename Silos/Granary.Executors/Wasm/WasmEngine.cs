@@ -32,6 +32,7 @@ public sealed class WasmEngine : IDisposable
     private readonly Thread _ticker;
     private readonly ManualResetEventSlim _stopping = new();
     private long _compilations;
+    private long _epoch;
 
     /// <summary>Creates the engine with the default options.</summary>
     public WasmEngine()
@@ -96,6 +97,9 @@ public sealed class WasmEngine : IDisposable
 
     /// <summary>The most native stack WebAssembly code may use.</summary>
     public int MaxWasmStackBytes { get; }
+
+    /// <summary>The epoch ticks so far, as the ticker counts them (right after the engine's own increment).</summary>
+    public long Epoch => Volatile.Read(ref _epoch);
 
     /// <summary>How many modules were compiled (cache misses) since the engine started.</summary>
     public long Compilations => Interlocked.Read(ref _compilations);
@@ -209,6 +213,7 @@ public sealed class WasmEngine : IDisposable
         while (!_stopping.Wait(EpochInterval))
         {
             Engine.IncrementEpoch();
+            Interlocked.Increment(ref _epoch);
         }
     }
 }

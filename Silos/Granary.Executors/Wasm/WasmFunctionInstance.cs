@@ -48,6 +48,7 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
     private long _eventStarted;
     private int _state;
     private ulong _deadlineTicks;
+    private long _deadlineSetAt = -1;
     private nint _memoryBase;
     private ulong _memoryLength;
 
@@ -376,7 +377,21 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
         }
     }
 
-    private void SetDeadline() => _store?.SetEpochDeadline(_deadlineTicks);
+    /// <summary>
+    /// Sets the event's epoch deadline. Within the tick in which it was last set, the deadline already set is the same
+    /// (the engine stores it as current epoch plus ticks), so the native call is skipped: most events of a busy
+    /// instance start within one tick of another. The ticker counts a tick just after the engine does, so a deadline
+    /// kept this way can be one tick nearer, which the extra tick of <see cref="WasmEngine.TicksFor"/> covers.
+    /// </summary>
+    private void SetDeadline()
+    {
+        var epoch = _engine.Epoch;
+        if (epoch != _deadlineSetAt && _store is { } store)
+        {
+            store.SetEpochDeadline(_deadlineTicks);
+            _deadlineSetAt = epoch;
+        }
+    }
 
     private void ReleaseStore() => Interlocked.Exchange(ref _store, null)?.Dispose();
 
