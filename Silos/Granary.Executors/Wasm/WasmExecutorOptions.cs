@@ -46,7 +46,7 @@ public sealed class WasmExecutorOptions
     /// "call stack exhausted". Default 512 KiB, which lets an instance run inline on a thread-pool thread; a larger
     /// value runs every instance on a thread of its own whose stack has room for it.
     /// </summary>
-    public int MaxWasmStackBytes { get; set; } = 512 * 1024;
+    public int MaxWasmStackBytes { get; set; } = DefaultMaxWasmStackBytes;
 
     /// <summary>
     /// Stack size of the dedicated thread of an instance that needs one: its module imports a blocking host function
@@ -60,6 +60,9 @@ public sealed class WasmExecutorOptions
     /// Default 5 ms.
     /// </summary>
     public TimeSpan EpochInterval { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The default of <see cref="MaxWasmStackBytes"/>: what a thread-pool thread's stack has room for.</summary>
+    public const int DefaultMaxWasmStackBytes = 512 * 1024;
 
     /// <summary>The largest table size <see cref="MaxTableElements"/> or an annotation may allow (the pool's table slots).</summary>
     public const uint TableElementsCeiling = 1_000_000;

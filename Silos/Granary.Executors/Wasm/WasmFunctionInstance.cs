@@ -81,7 +81,7 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
         WasmCompiledModule module, string component, IFunctionContext context, WasmSandboxLimits limits, WasmEngine engine, WasmExecutorOptions options, ILogger logger, Action<WasmFunctionInstance> onEnded)
     {
         // A thread-pool thread has room for the default WebAssembly stack; a larger one needs a thread of its own.
-        var ownThread = module.Blocks || engine.MaxWasmStackBytes > new WasmExecutorOptions().MaxWasmStackBytes;
+        var ownThread = module.Blocks || engine.MaxWasmStackBytes > WasmExecutorOptions.DefaultMaxWasmStackBytes;
         var self = new WasmFunctionInstance(component, context, limits, engine, options, logger, onEnded, ownThread);
         try
         {
