@@ -5,7 +5,6 @@ using Granary.Executors.Resources.Http;
 using Granary.Executors.Telemetry;
 using Granary.Executors.Wasm;
 using Granary.Grains.Execution;
-using Granary.Wasm;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -72,9 +71,10 @@ public static class ExecutorHostingExtensions
     }
 
     /// <summary>
-    /// The WebAssembly function runtime (RUST_WASM) on Granary's built-in engine, unless an <see cref="IWasmEngine"/>
-    /// is already registered. <paramref name="configure"/> sets the node-wide sandbox limits (memory pages, time or
-    /// fuel per event, call depth, call timeout); functions override them with <c>wasm.*</c> annotations.
+    /// The WebAssembly function runtime (RUST_WASM) on Wasmtime, with the node's one <see cref="WasmEngine"/> (unless
+    /// one is already registered). <paramref name="configure"/> sets the node-wide sandbox limits (memory pages, table
+    /// elements, time per event, call timeout, WebAssembly stack); functions override the first three with
+    /// <c>wasm.*</c> annotations.
     /// </summary>
     public static ISiloBuilder AddWasmFunctions(this ISiloBuilder builder, Action<WasmExecutorOptions>? configure = null)
     {
@@ -85,7 +85,7 @@ public static class ExecutorHostingExtensions
             builder.Services.Configure(configure);
         }
 
-        builder.Services.TryAddSingleton<IWasmEngine, WasmEngine>();
+        builder.Services.TryAddSingleton<WasmEngine>();
         builder.Services.AddSingleton<IFunctionExecutor, WasmFunctionExecutor>();
         return builder;
     }

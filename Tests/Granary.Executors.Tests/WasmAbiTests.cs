@@ -58,7 +58,7 @@ public sealed class WasmAbiTests
     }
 
     [Fact]
-    public async Task Each_event_clears_guest_memory_first_and_frees_every_buffer_the_host_allocated()
+    public async Task Each_event_clears_guest_memory_first_and_frees_every_buffer_the_host_allocated_but_never_the_reply()
     {
         var context = new FakeFunctionContext();
         var instance = await WasmTestHost.StartAsync(Probe, context);
@@ -66,11 +66,31 @@ public sealed class WasmAbiTests
 
         // The cast: one clear, three buffers allocated and freed. This call: one clear, five buffers (ids, payload, two out slots).
         var first = await instance.CallAsync(WasmTestHost.Source(), Bytes("stats"), CancellationToken.None);
-        // The first call's five buffers and its reply were freed before this call's clear.
+        // The first call's five buffers were freed before this call's clear; its reply, the guest's own buffer, was not.
         var second = await instance.CallAsync(WasmTestHost.Source(), Bytes("stats"), CancellationToken.None);
 
         Assert.Equal("alloc=8 free=3 clear=2 unmatched=0", first.Text);
-        Assert.Equal("alloc=13 free=9 clear=3 unmatched=0", second.Text);
+        Assert.Equal("alloc=13 free=8 clear=3 unmatched=0", second.Text);
+    }
+
+    [Fact]
+    public async Task Init_cast_call_and_stop_follow_the_edgeless_host_sequence_of_allocations_and_frees()
+    {
+        var instance = await WasmTestHost.StartAsync(Probe, new FakeFunctionContext(), initPayload: "k=v", state: Bytes("st"));
+        await instance.CastAsync(WasmTestHost.Source(), Bytes("xyz"), CancellationToken.None);
+        await instance.CastAsync(WasmTestHost.Source(), default, CancellationToken.None);
+        await instance.CallAsync(WasmTestHost.Source(), Bytes("stats"), CancellationToken.None);
+        await instance.StopAsync(CancellationToken.None);
+
+        var trace = await instance.CallAsync(WasmTestHost.Source(), Bytes("trace"), CancellationToken.None);
+
+        // Init: payload and state copied in before the handler, freed after it, no clear. Cast: clear, component id,
+        // node id, payload (allocated even when empty, freed only when not); the handler gets the node id (2nd buffer)
+        // then the component id (1st). Call: the same plus two 4-byte out slots, freed after the ids and before the
+        // payload. Stop: clear, then the handler. Last, the call asking for the trace.
+        Assert.Equal(
+            "I F3 F2 C A16 A16 A3 H21 F16 F16 F3 C A16 A16 A0 H21 F16 F16 C A16 A16 A5 A4 A4 H21 F16 F16 F4 F4 F5 C S C A16 A16 A5 A4 A4 H21",
+            trace.Text);
     }
 
     [Fact]

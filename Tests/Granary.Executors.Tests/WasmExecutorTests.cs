@@ -1,7 +1,7 @@
 using System.Text;
 using Granary.Executors.Wasm;
 using Granary.Grains.Functions;
-using Granary.Wasm;
+using Microsoft.Extensions.Options;
 
 namespace Granary.Executors.Tests;
 
@@ -13,7 +13,7 @@ public sealed class WasmExecutorTests
     [Fact]
     public async Task A_module_is_compiled_once_and_shared_by_all_instances_of_its_code()
     {
-        var engine = new CountingEngine();
+        using var engine = new WasmEngine();
         var executor = WasmTestHost.Executor(engine: engine);
         var path = WasmModules.Example("counter");
 
@@ -29,18 +29,34 @@ public sealed class WasmExecutorTests
     }
 
     [Fact]
-    public async Task A_rewritten_module_file_is_compiled_again()
+    public async Task A_module_file_rewritten_with_other_code_is_compiled_again()
     {
-        var engine = new CountingEngine();
+        using var engine = new WasmEngine();
         var executor = WasmTestHost.Executor(engine: engine);
         var path = Path.Combine(Directory.CreateTempSubdirectory("granary-wasm-").FullName, "f.wasm");
         File.Copy(WasmModules.Example("noop"), path);
         await executor.CreateAsync(WasmTestHost.Deployment(path), new FakeFunctionContext());
 
-        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(1));
-        await executor.CreateAsync(WasmTestHost.Deployment(path), new FakeFunctionContext());
+        File.Copy(WasmModules.Example("counter"), path, overwrite: true);
+        var counter = await executor.CreateAsync(WasmTestHost.Deployment(path), new FakeFunctionContext());
+        await counter.InitAsync(null, null, CancellationToken.None);
 
         Assert.Equal(2, engine.Compilations);
+        Assert.Equal("0", (await counter.CallAsync(WasmTestHost.Source(), default, CancellationToken.None)).Text);
+    }
+
+    [Fact]
+    public async Task The_same_code_under_another_path_is_not_compiled_again()
+    {
+        using var engine = new WasmEngine();
+        var executor = WasmTestHost.Executor(engine: engine);
+        var copy = Path.Combine(Directory.CreateTempSubdirectory("granary-wasm-").FullName, "copy.wasm");
+        File.Copy(WasmModules.Example("noop"), copy);
+
+        await executor.CreateAsync(WasmTestHost.Deployment(WasmModules.Example("noop")), new FakeFunctionContext());
+        await executor.CreateAsync(WasmTestHost.Deployment(copy), new FakeFunctionContext());
+
+        Assert.Equal(1, engine.Compilations);
     }
 
     [Fact]
@@ -84,7 +100,7 @@ public sealed class WasmExecutorTests
 
         var error = await Assert.ThrowsAsync<WasmFunctionException>(() => instance.CastAsync(WasmTestHost.Source(), default, CancellationToken.None));
 
-        Assert.Contains("handle_cast_asm: unreachable", error.Message, StringComparison.Ordinal);
+        Assert.Contains("failed in handle_cast_asm: unreachable executed", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -99,30 +115,34 @@ public sealed class WasmExecutorTests
         Assert.InRange(Environment.TickCount64 - started, 150, 5000);
     }
 
-    [Fact]
-    public async Task An_endless_loop_is_stopped_by_the_fuel_limit_per_event()
+    [Theory]
+    [InlineData(WasmAnnotations.FuelPerEvent, WasmAnnotations.MaxEventMs)]
+    [InlineData(WasmAnnotations.MaxCallDepth, "MaxWasmStackBytes")]
+    public async Task A_retired_limit_annotation_fails_the_deployment_naming_its_replacement(string retired, string replacement)
     {
-        var annotations = new Dictionary<string, string> { [WasmAnnotations.MaxEventMs] = "0", [WasmAnnotations.FuelPerEvent] = "1000000" };
-        var instance = await WasmTestHost.StartAsync(Hostile, new FakeFunctionContext(), annotations, initPayload: "mode=spin");
+        var executor = WasmTestHost.Executor();
 
-        var error = await Assert.ThrowsAsync<WasmFunctionException>(() => instance.CastAsync(WasmTestHost.Source(), default, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => executor.CreateAsync(
+            WasmTestHost.Deployment(WasmModules.Example("noop"), new() { [retired] = "1000" }), new FakeFunctionContext()));
 
-        Assert.Contains("fuel exhausted", error.Message, StringComparison.Ordinal);
+        Assert.Contains(retired, error.Message, StringComparison.Ordinal);
+        Assert.Contains(replacement, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Fuel_is_refilled_before_each_event()
+    public async Task A_time_limit_spans_the_whole_event_not_the_instance_lifetime()
     {
-        var annotations = new Dictionary<string, string> { [WasmAnnotations.FuelPerEvent] = "2000" };
+        var annotations = new Dictionary<string, string> { [WasmAnnotations.MaxEventMs] = "100" };
         var instance = await WasmTestHost.StartAsync(WasmModules.Example("counter"), new FakeFunctionContext(), annotations);
 
-        // Far more fuel in total than one event's allowance.
-        for (var i = 0; i < 500; i++)
+        // Far longer in total than one event's allowance.
+        for (var i = 0; i < 5; i++)
         {
             await instance.CastAsync(WasmTestHost.Source(), default, CancellationToken.None);
+            await Task.Delay(60);
         }
 
-        Assert.Equal("500", (await instance.CallAsync(WasmTestHost.Source(), default, CancellationToken.None)).Text);
+        Assert.Equal("5", (await instance.CallAsync(WasmTestHost.Source(), default, CancellationToken.None)).Text);
     }
 
     [Fact]
@@ -142,7 +162,7 @@ public sealed class WasmExecutorTests
 
         var error = await Assert.ThrowsAsync<WasmFunctionException>(() => instance.CastAsync(WasmTestHost.Source(), default, CancellationToken.None));
 
-        Assert.Contains("call stack exhausted", error.Message, StringComparison.Ordinal);
+        Assert.Contains("call stack exhausted (limit 512 KiB of WebAssembly stack)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -204,17 +224,21 @@ public sealed class WasmExecutorTests
         Assert.Equal(CallResultKind.Reply, (await instance.CallAsync(WasmTestHost.Source(), default, CancellationToken.None)).Kind);
     }
 
-    private sealed class CountingEngine : IWasmEngine
+    [Fact]
+    public async Task Past_the_node_instance_limit_a_start_fails_with_the_reason_and_an_ended_instance_frees_its_slot()
     {
-        private readonly WasmEngine _inner = new();
-        private int _compilations;
+        var options = new WasmExecutorOptions { MaxInstances = 2 };
+        using var engine = new WasmEngine(Options.Create(options));
+        var executor = WasmTestHost.Executor(options, engine);
+        var first = await executor.CreateAsync(WasmTestHost.Deployment(WasmModules.Example("noop")), new FakeFunctionContext());
+        await executor.CreateAsync(WasmTestHost.Deployment(WasmModules.Example("noop")), new FakeFunctionContext());
 
-        public int Compilations => Volatile.Read(ref _compilations);
+        var error = await Assert.ThrowsAsync<WasmFunctionException>(() => executor.CreateAsync(WasmTestHost.Deployment(WasmModules.Example("noop")), new FakeFunctionContext()));
+        await first.DisposeAsync();
+        var third = await executor.CreateAsync(WasmTestHost.Deployment(WasmModules.Example("noop")), new FakeFunctionContext());
+        await third.InitAsync(null, null, CancellationToken.None);
 
-        public IWasmModule Compile(ReadOnlyMemory<byte> wasm)
-        {
-            Interlocked.Increment(ref _compilations);
-            return _inner.Compile(wasm);
-        }
+        Assert.Contains("could not start", error.Message, StringComparison.Ordinal);
+        Assert.Contains("limit of 2", error.Message, StringComparison.Ordinal);
     }
 }

@@ -50,6 +50,22 @@ public static class WasmModules
         }
     }
 
+    /// <summary>Writes the binary of WebAssembly text <paramref name="wat"/> (converted by Wasmtime) and returns its path.</summary>
+    public static string FromWat(string name, string wat)
+    {
+        var output = Path.Combine(TestOutput.Value, name + ".wasm");
+        File.WriteAllBytes(output, Wasmtime.Module.ConvertText(wat));
+        return output;
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> as a module file and returns its path.</summary>
+    public static string FromBytes(string name, byte[] bytes)
+    {
+        var output = Path.Combine(TestOutput.Value, name + ".wasm");
+        File.WriteAllBytes(output, bytes);
+        return output;
+    }
+
     /// <summary>Compiles C <paramref name="source"/> text to a freestanding module exporting <paramref name="exports"/>.</summary>
     public static string CompileSource(string name, string source, params string[] exports)
     {

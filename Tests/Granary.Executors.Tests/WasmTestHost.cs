@@ -3,7 +3,6 @@ using Granary.Grains.Execution;
 using Granary.Grains.Identity;
 using Granary.Grains.Platform;
 using Granary.Grains.Workflows;
-using Granary.Wasm;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -12,8 +11,11 @@ namespace Granary.Executors.Tests;
 /// <summary>Creates instances straight from a <see cref="WasmFunctionExecutor"/>, without a cluster.</summary>
 public static class WasmTestHost
 {
-    public static WasmFunctionExecutor Executor(WasmExecutorOptions? options = null, IWasmEngine? engine = null) =>
-        new(engine ?? new WasmEngine(), Options.Create(options ?? new WasmExecutorOptions()), NullLogger<WasmFunctionExecutor>.Instance);
+    /// <summary>One engine for the test process, as a node has one.</summary>
+    public static WasmEngine Engine { get; } = new();
+
+    public static WasmFunctionExecutor Executor(WasmExecutorOptions? options = null, WasmEngine? engine = null) =>
+        new(engine ?? Engine, Options.Create(options ?? new WasmExecutorOptions()), NullLogger<WasmFunctionExecutor>.Instance);
 
     public static ComponentDeployment Deployment(string wasmPath, Dictionary<string, string>? annotations = null, string name = "f") => new()
     {

@@ -134,7 +134,7 @@ public sealed class WasmWorkflowTests
     [Theory]
     [InlineData("trap", "", "unreachable")]
     [InlineData("spin", WasmAnnotations.MaxEventMs + "=300", "deadline exceeded")]
-    [InlineData("spin", WasmAnnotations.MaxEventMs + "=0;" + WasmAnnotations.FuelPerEvent + "=5000000", "fuel exhausted")]
+    [InlineData("deep", "", "call stack exhausted")]
     [InlineData("hog", WasmAnnotations.MaxMemoryPages + "=16", "memory is at the limit of 16 pages")]
     public async Task A_misbehaving_function_is_stopped_and_reported_while_another_on_its_node_keeps_serving(string mode, string annotations, string reason)
     {

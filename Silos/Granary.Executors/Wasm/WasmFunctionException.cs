@@ -1,7 +1,7 @@
 namespace Granary.Executors.Wasm;
 
 /// <summary>
-/// A WebAssembly function failed: it trapped (including fuel, time, stack and memory exhaustion), its allocator
+/// A WebAssembly function failed: it trapped (time, stack and memory exhaustion included), its allocator
 /// returned no memory, or it broke the ABI. Thrown from the instance's callback, so the node marks the instance
 /// crashed and reports it; the message names the component, the callback and the reason.
 /// </summary>

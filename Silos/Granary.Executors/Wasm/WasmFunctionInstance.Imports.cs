@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Text;
 using Granary.Grains.Functions;
 using Granary.Grains.Identity;
-using Granary.Wasm;
 using Microsoft.Extensions.Logging;
+using Wasmtime;
 
 namespace Granary.Executors.Wasm;
 
-// The host functions of module "env". They run on the instance's thread while the guest is inside one of its
-// handlers, so they may read and write its memory and call its allocator.
+// The host functions of module "env", defined once in the engine's linker. Each finds its instance through the
+// store's data; it runs on the instance's thread while the guest is inside one of its handlers, so it may read and
+// write the guest's memory and call its allocator.
 internal sealed partial class WasmFunctionInstance
 {
     private const int MaxCachedNameBytes = 64;
@@ -17,15 +18,29 @@ internal sealed partial class WasmFunctionInstance
     private int _nameCount;
     private byte[]? _selfBytes;
 
-    private WasmImports CreateImports() => new WasmImports()
-        .AddFunction(WasmAbi.ImportModule, WasmAbi.Cast, new Action<int, int, int, int>(CastImport))
-        .AddFunction(WasmAbi.ImportModule, WasmAbi.CastRaw, new Action<int, int, int, int>(CastRawImport))
-        .AddFunction(WasmAbi.ImportModule, WasmAbi.Call, new Func<int, int, int, int, int, int, int>(CallImport))
-        .AddFunction(WasmAbi.ImportModule, WasmAbi.CallRaw, new Func<int, int, int, int, int, int, int>(CallRawImport))
-        .AddFunction(WasmAbi.ImportModule, WasmAbi.TelemetryLog, new Action<int, int, int, int, int>(TelemetryLogImport))
-        .AddFunction(WasmAbi.ImportModule, WasmAbi.Self, new Action<int, int>(SelfImport))
-        .AddFunction(WasmAbi.ImportModule, WasmAbi.DelayedCast, new Action<long, int, int, int, int>(DelayedCastImport))
-        .AddFunction(WasmAbi.ImportModule, WasmAbi.Sync, new Action<int, int>(SyncImport));
+    /// <summary>Defines the EDGELESS host functions in <paramref name="linker"/>, for stores whose data is an instance.</summary>
+    internal static void DefineHostFunctions(Linker linker)
+    {
+        linker.DefineFunction(WasmAbi.ImportModule, WasmAbi.Cast, (Caller c, int targetPtr, int targetLen, int payloadPtr, int payloadLen) =>
+            Of(c).CastImport(targetPtr, targetLen, payloadPtr, payloadLen));
+        linker.DefineFunction(WasmAbi.ImportModule, WasmAbi.CastRaw, (Caller c, int nodePtr, int componentPtr, int payloadPtr, int payloadLen) =>
+            Of(c).CastRawImport(nodePtr, componentPtr, payloadPtr, payloadLen));
+        linker.DefineFunction(WasmAbi.ImportModule, WasmAbi.Call, (Caller c, int targetPtr, int targetLen, int payloadPtr, int payloadLen, int outPtrPtr, int outLenPtr) =>
+            Of(c).CallImport(targetPtr, targetLen, payloadPtr, payloadLen, outPtrPtr, outLenPtr));
+        linker.DefineFunction(WasmAbi.ImportModule, WasmAbi.CallRaw, (Caller c, int nodePtr, int componentPtr, int payloadPtr, int payloadLen, int outPtrPtr, int outLenPtr) =>
+            Of(c).CallRawImport(nodePtr, componentPtr, payloadPtr, payloadLen, outPtrPtr, outLenPtr));
+        linker.DefineFunction(WasmAbi.ImportModule, WasmAbi.TelemetryLog, (Caller c, int level, int targetPtr, int targetLen, int messagePtr, int messageLen) =>
+            Of(c).TelemetryLogImport(level, targetPtr, targetLen, messagePtr, messageLen));
+        linker.DefineFunction(WasmAbi.ImportModule, WasmAbi.Self, (Caller c, int nodePtr, int componentPtr) =>
+            Of(c).SelfImport(nodePtr, componentPtr));
+        linker.DefineFunction(WasmAbi.ImportModule, WasmAbi.DelayedCast, (Caller c, long delayMs, int targetPtr, int targetLen, int payloadPtr, int payloadLen) =>
+            Of(c).DelayedCastImport(delayMs, targetPtr, targetLen, payloadPtr, payloadLen));
+        linker.DefineFunction(WasmAbi.ImportModule, WasmAbi.Sync, (Caller c, int dataPtr, int dataLen) =>
+            Of(c).SyncImport(dataPtr, dataLen));
+    }
+
+    private static WasmFunctionInstance Of(Caller caller) =>
+        caller.GetData() as WasmFunctionInstance ?? throw new InvalidOperationException("an EDGELESS host function was called from a store that is not a function instance's");
 
     private void CastImport(int targetPtr, int targetLen, int payloadPtr, int payloadLen) =>
         _context.Cast(ReadName(targetPtr, targetLen), Guest(payloadPtr, payloadLen).ToArray());
@@ -47,8 +62,12 @@ internal sealed partial class WasmFunctionInstance
         return WaitForCall(target.ToString(), token => _context.CallRawAsync(target, payload, token), outPtrPtr, outLenPtr);
     }
 
-    private void TelemetryLogImport(int level, int targetPtr, int targetLen, int messagePtr, int messageLen) =>
-        _context.TelemetryLog((TelemetryLevel)Math.Clamp(level, (int)TelemetryLevel.Error, (int)TelemetryLevel.Trace), ReadName(targetPtr, targetLen), ReadString(messagePtr, messageLen));
+    private void TelemetryLogImport(int level, int targetPtr, int targetLen, int messagePtr, int messageLen)
+    {
+        // EDGELESS logs a level outside 1..5 as an error.
+        var mapped = level is >= (int)TelemetryLevel.Error and <= (int)TelemetryLevel.Trace ? (TelemetryLevel)level : TelemetryLevel.Error;
+        _context.TelemetryLog(mapped, ReadName(targetPtr, targetLen), ReadString(messagePtr, messageLen));
+    }
 
     private void SelfImport(int nodePtr, int componentPtr)
     {
@@ -82,8 +101,9 @@ internal sealed partial class WasmFunctionInstance
 
     /// <summary>
     /// Blocks the guest until the call answers, at most <see cref="WasmExecutorOptions.CallTimeout"/> and never past
-    /// the event's own time limit; then copies a reply into the guest (with its allocator) and writes its pointer and
-    /// length at the out slots. Returns the ABI code: 0 no reply, 1 reply, 2 error (timeouts included).
+    /// the event's own time limit; then copies a reply into the guest (with its allocator: the buffer is the guest's)
+    /// and writes its pointer and length, 4 bytes little endian each, at the out slots. Returns the ABI code: 0 no
+    /// reply, 1 reply, 2 error (timeouts included).
     /// </summary>
     private int WaitForCall(string target, Func<CancellationToken, Task<CallResult>> call, int outPtrPtr, int outLenPtr)
     {
@@ -93,8 +113,8 @@ internal sealed partial class WasmFunctionInstance
         {
             try
             {
-                // Blocking is deliberate (call_asm is synchronous in the engine) and safe: this is the instance's
-                // own thread, not a grain's or the thread pool's, and the wait is bounded.
+                // Blocking is deliberate (call_asm is synchronous) and safe: this is the instance's own thread, not a
+                // grain's or the thread pool's, and the wait is bounded.
                 var pending = call(cts.Token);
                 if (!pending.Wait(timeout))
                 {

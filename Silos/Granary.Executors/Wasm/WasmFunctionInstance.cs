@@ -1,58 +1,88 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using Granary.Grains.Execution;
 using Granary.Grains.Functions;
 using Granary.Grains.Identity;
-using Granary.Wasm;
 using Microsoft.Extensions.Logging;
+using Wasmtime;
 
 namespace Granary.Executors.Wasm;
 
 /// <summary>
-/// One instance of a WebAssembly function: the guest's exports called in the EDGELESS host sequence. A module that
-/// imports a blocking host function (<c>call_asm</c>, <c>call_raw_asm</c>, <c>sync_asm</c>) runs on the instance's own
-/// thread (see <see cref="WasmEventThread"/>); any other runs inline on the node's mailbox loop, which saves two thread
-/// switches per event. Any trap or ABI violation ends the instance: the callback throws
-/// <see cref="WasmFunctionException"/>, the thread (if any) is released, and the node reports the crash.
+/// One instance of a WebAssembly function: a Wasmtime store of its own (memory, table and instance limits, an epoch
+/// deadline per event) and the guest's exports called in EDGELESS's host sequence. A module that imports a blocking
+/// host function (<c>call_asm</c>, <c>call_raw_asm</c>, <c>sync_asm</c>) runs on the instance's own thread (see
+/// <see cref="WasmEventThread"/>); any other runs inline on the node's mailbox loop, which saves two thread switches
+/// per event. Any trap or ABI violation ends the instance: the callback throws <see cref="WasmFunctionException"/>,
+/// the store and thread are released, and the node reports the crash.
 /// </summary>
 internal sealed partial class WasmFunctionInstance : IFunctionInstance
 {
+    private const int SlotSize = 4;
+
     private readonly string _component;
     private readonly IFunctionContext _context;
     private readonly WasmSandboxLimits _limits;
+    private readonly WasmEngine _engine;
     private readonly TimeSpan _callTimeout;
     private readonly ILogger _logger;
     private readonly WasmEventThread? _thread;
     private readonly Action<WasmFunctionInstance> _onEnded;
-    private IWasmInstance _instance = null!;
-    private WasmMemory _memory = null!;
+    private Store? _store;
+    private Instance _instance = null!;
+    private Memory _memory = null!;
     private Func<int, int> _alloc = null!;
     private Action<int, int> _free = null!;
-    private Action _clear = null!;
-    private Action<int, int, int, int> _handleCast = null!;
-    private Func<int, int, int, int, int, int, int> _handleCall = null!;
     private Action<int, int, int, int> _handleInit = null!;
-    private Action _handleStop = null!;
-    private long _eventStarted;
-    private int _ended;
 
-    private WasmFunctionInstance(string component, IFunctionContext context, WasmSandboxLimits limits, WasmExecutorOptions options, ILogger logger, Action<WasmFunctionInstance> onEnded, bool blocks)
+    // Looked up on first use: each lookup costs microseconds, and starting an instance needs none of them.
+    private Action? _clear;
+    private Action<int, int, int, int>? _handleCast;
+    private Func<int, int, int, int, int, int, int>? _handleCall;
+    private Action? _handleStop;
+    private WasiOutput? _stdout;
+    private WasiOutput? _stderr;
+    private long _eventStarted;
+    private int _state;
+    private ulong _deadlineTicks;
+    private long _deadlineSetAt = -1;
+    private nint _memoryBase;
+    private ulong _memoryLength;
+
+    private const int Idle = 0;
+    private const int Running = 1;
+    private const int Ended = 2;
+    private const int EndedWhileRunning = 3;
+
+    private WasmFunctionInstance(string component, IFunctionContext context, WasmSandboxLimits limits, WasmEngine engine, WasmExecutorOptions options, ILogger logger, Action<WasmFunctionInstance> onEnded, bool ownThread)
     {
         _component = component;
         _context = context;
         _limits = limits;
+        _engine = engine;
         _callTimeout = options.CallTimeout;
         _logger = logger;
         _onEnded = onEnded;
-        _thread = blocks ? new WasmEventThread($"wasm {component} {context.Self.ComponentId:N}", options.ThreadStackSize) : null;
+        if (ownThread)
+        {
+            var stack = Math.Max(options.ThreadStackSize, engine.MaxWasmStackBytes + (1024 * 1024));
+            _thread = new WasmEventThread($"wasm {component} {context.Self.ComponentId:N}", stack);
+        }
     }
 
-    /// <summary>Instantiates <paramref name="module"/> on a new instance thread, linking the host functions.</summary>
+    /// <summary>
+    /// Instantiates <paramref name="module"/> in a new store with the instance's limits (on the instance's thread, if it
+    /// has one) and runs the WASI reactor initializer if the module exports one.
+    /// </summary>
     public static async Task<WasmFunctionInstance> StartAsync(
-        IWasmModule module, string component, IFunctionContext context, WasmSandboxLimits limits, WasmExecutorOptions options, ILogger logger, Action<WasmFunctionInstance> onEnded)
+        WasmCompiledModule module, string component, IFunctionContext context, WasmSandboxLimits limits, WasmEngine engine, WasmExecutorOptions options, ILogger logger, Action<WasmFunctionInstance> onEnded)
     {
-        var blocks = module.Imports.Any(i => i.Module == WasmAbi.ImportModule && i.Name is WasmAbi.Call or WasmAbi.CallRaw or WasmAbi.Sync);
-        var self = new WasmFunctionInstance(component, context, limits, options, logger, onEnded, blocks);
+        // A thread-pool thread has room for the default WebAssembly stack; a larger one needs a thread of its own.
+        var ownThread = module.Blocks || engine.MaxWasmStackBytes > WasmExecutorOptions.DefaultMaxWasmStackBytes;
+        var self = new WasmFunctionInstance(component, context, limits, engine, options, logger, onEnded, ownThread);
         try
         {
             await self.Run(() => self.Instantiate(module)).ConfigureAwait(false);
@@ -60,83 +90,87 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
         }
         catch (Exception ex)
         {
+            var error = ex as WasmFunctionException ?? new WasmFunctionException($"WebAssembly function {component} could not start: {self.Reason(ex)}", ex);
             self.End();
-            throw ex is WasmFunctionException ? ex : new WasmFunctionException($"WebAssembly function {component} could not start: {ex.Message}", ex);
+            throw error;
         }
     }
 
     public Task InitAsync(string? initPayload, byte[]? state, CancellationToken cancellationToken) =>
         RunEventAsync(WasmAbi.HandleInit, (initPayload, state), static (self, s) =>
         {
-            var payload = Encoding.UTF8.GetBytes(s.initPayload ?? string.Empty);
-            var saved = s.state ?? [];
-            var payloadPtr = payload.Length > 0 ? self.CopyIn(payload) : 0;
-            var statePtr = saved.Length > 0 ? self.CopyIn(saved) : 0;
-            self._handleInit(payloadPtr, payload.Length, statePtr, saved.Length);
-            if (payload.Length > 0)
+            // As EDGELESS: no mem_clear before init; a payload or state that is present is copied in (even when
+            // empty), passed with its length, and freed afterwards unless empty.
+            var payload = s.initPayload is null ? null : Encoding.UTF8.GetBytes(s.initPayload);
+            var payloadPtr = payload is null ? 0 : self.CopyIn(payload);
+            var statePtr = s.state is null ? 0 : self.CopyIn(s.state);
+            var payloadLength = payload?.Length ?? 0;
+            var stateLength = s.state?.Length ?? 0;
+            self._handleInit(payloadPtr, payloadLength, statePtr, stateLength);
+            if (payloadLength > 0)
             {
-                self._free(payloadPtr, payload.Length);
+                self._free(payloadPtr, payloadLength);
             }
 
-            if (saved.Length > 0)
+            if (stateLength > 0)
             {
-                self._free(statePtr, saved.Length);
+                self._free(statePtr, stateLength);
             }
         });
+
+    private Action Clear => _clear ??= _instance.GetAction(WasmAbi.MemClear)!;
 
     public Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
         RunEventAsync(WasmAbi.HandleCast, (source, message), static (self, s) =>
         {
-            self._clear();
+            self.Clear();
             var component = self.CopyInUuid(s.source.ComponentId);
             var node = self.CopyInUuid(s.source.NodeId);
             var payload = self.CopyIn(s.message.Span);
-            self._handleCast(node, component, payload, s.message.Length);
+            (self._handleCast ??= self._instance.GetAction<int, int, int, int>(WasmAbi.HandleCast)!)(node, component, payload, s.message.Length);
             self._free(component, InstanceId.UuidSize);
             self._free(node, InstanceId.UuidSize);
-            self._free(payload, s.message.Length);
+            if (s.message.Length > 0)
+            {
+                self._free(payload, s.message.Length);
+            }
         });
 
     public Task<CallResult> CallAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
         RunEventAsync(WasmAbi.HandleCall, (source, message), static (self, s) =>
         {
-            self._clear();
+            self.Clear();
             var component = self.CopyInUuid(s.source.ComponentId);
             var node = self.CopyInUuid(s.source.NodeId);
             var payload = self.CopyIn(s.message.Span);
-            var outPtr = self.CopyIn(stackalloc byte[4]);
-            var outLen = self.CopyIn(stackalloc byte[4]);
-            var code = self._handleCall(node, component, payload, s.message.Length, outPtr, outLen);
-            CallResult result;
-            switch (code)
+            var outPtr = self.CopyIn(stackalloc byte[SlotSize]);
+            var outLen = self.CopyIn(stackalloc byte[SlotSize]);
+            var handleCall = self._handleCall ??= self._instance.GetFunction<int, int, int, int, int, int, int>(WasmAbi.HandleCall)!;
+            var code = handleCall(node, component, payload, s.message.Length, outPtr, outLen);
+            var result = code switch
             {
-                case 0:
-                    result = CallResult.NoReply;
-                    break;
-                case 1:
-                    var replyPtr = self.ReadInt32(outPtr);
-                    var replyLen = self.ReadInt32(outLen);
-                    result = CallResult.Reply(self.Guest(replyPtr, replyLen).ToArray());
-                    self._free(replyPtr, replyLen);
-                    break;
-                default:
-                    result = CallResult.Error($"WebAssembly function {self._component} answered the call with error code {code}");
-                    break;
-            }
-
+                // The reply buffer belongs to the guest (the Rust crate frees it itself): it is copied, never freed here.
+                1 => CallResult.Reply(self.Guest(self.ReadInt32(outPtr), self.ReadInt32(outLen)).ToArray()),
+                0 => CallResult.NoReply,
+                _ => CallResult.Error($"WebAssembly function {self._component} answered the call with error code {code}"),
+            };
             self._free(component, InstanceId.UuidSize);
             self._free(node, InstanceId.UuidSize);
-            self._free(payload, s.message.Length);
-            self._free(outPtr, 4);
-            self._free(outLen, 4);
+            self._free(outPtr, SlotSize);
+            self._free(outLen, SlotSize);
+            if (s.message.Length > 0)
+            {
+                self._free(payload, s.message.Length);
+            }
+
             return result;
         });
 
     public Task StopAsync(CancellationToken cancellationToken) =>
         RunEventAsync(WasmAbi.HandleStop, 0, static (self, _) =>
         {
-            self._clear();
-            self._handleStop();
+            self.Clear();
+            (self._handleStop ??= self._instance.GetAction(WasmAbi.HandleStop)!)();
         });
 
     public ValueTask DisposeAsync()
@@ -145,44 +179,84 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Releases the instance's thread (after the event running now, if any).</summary>
+    /// <summary>Ends the instance: its store is released now, or when the event running now (if any) returns.</summary>
     public void End()
     {
-        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        while (true)
         {
-            _thread?.Dispose();
-            _onEnded(this);
+            var state = Volatile.Read(ref _state);
+            if (state >= Ended)
+            {
+                return;
+            }
+
+            var next = state == Running ? EndedWhileRunning : Ended;
+            if (Interlocked.CompareExchange(ref _state, next, state) == state)
+            {
+                if (next == Ended)
+                {
+                    ReleaseStore();
+                }
+
+                break;
+            }
         }
+
+        _thread?.Dispose();
+        _onEnded(this);
     }
 
-    private bool Instantiate(IWasmModule module)
+    private bool Instantiate(WasmCompiledModule module)
     {
-        _instance = module.Instantiate(CreateImports(), _limits.ToEngineLimits());
-        _memory = _instance.Memory ?? throw new WasmFunctionException($"WebAssembly function {_component} has no memory.");
+        BeginEvent("instantiation");
         try
         {
-            _alloc = _instance.GetFunction<Func<int, int>>(WasmAbi.MemAlloc);
-            _free = _instance.GetFunction<Action<int, int>>(WasmAbi.MemFree);
-            _clear = _instance.GetFunction<Action>(WasmAbi.MemClear);
-            _handleCast = _instance.GetFunction<Action<int, int, int, int>>(WasmAbi.HandleCast);
-            _handleCall = _instance.GetFunction<Func<int, int, int, int, int, int, int>>(WasmAbi.HandleCall);
-            _handleInit = _instance.GetFunction<Action<int, int, int, int>>(WasmAbi.HandleInit);
-            _handleStop = _instance.GetFunction<Action>(WasmAbi.HandleStop);
-        }
-        catch (Exception ex) when (ex is not WasmFunctionException)
-        {
-            throw new WasmFunctionException($"WebAssembly function {_component} exports an ABI function with the wrong signature: {ex.Message}", ex);
-        }
+            var store = new Store(_engine.Engine, this);
+            _store = store;
+            store.SetLimits(
+                memorySize: (long)_limits.MaxMemoryPages * Memory.PageSize,
+                tableElements: _limits.MaxTableElements,
+                instances: 1,
+                tables: 1,
+                memories: 1);
+            if (module.UsesWasi)
+            {
+                // No arguments, environment, preopened directories or sockets: only stdout and stderr, into the log.
+                _stdout = new WasiOutput(this, TelemetryLevel.Info, "stdout");
+                _stderr = new WasiOutput(this, TelemetryLevel.Warn, "stderr");
+                store.SetWasiConfiguration(new WasiConfiguration()
+                    .WithArg(_component)
+                    .WithStandardOutputCallback(_stdout.Write)
+                    .WithStandardErrorCallback(_stderr.Write));
+            }
 
-        return true;
+            _deadlineTicks = _limits.MaxEventTime is { } max ? _engine.TicksFor(max) : WasmEngine.NoDeadline;
+            SetDeadline();
+            var instance = _engine.Linker.Instantiate(store, module.Module);
+            _instance = instance;
+            _memory = instance.GetMemory(WasmAbi.Memory) ?? throw new WasmFunctionException($"WebAssembly function {_component} has no memory.");
+            _alloc = instance.GetFunction<int, int>(WasmAbi.MemAlloc)!;
+            _free = instance.GetAction<int, int>(WasmAbi.MemFree)!;
+            _handleInit = instance.GetAction<int, int, int, int>(WasmAbi.HandleInit)!;
+            if (module.HasInitialize)
+            {
+                instance.GetAction(WasmAbi.WasiInitialize)!();
+            }
+
+            return true;
+        }
+        finally
+        {
+            FinishEvent();
+        }
     }
 
     /// <summary>Runs an event that has no result: inline (no allocation) or on the instance's thread.</summary>
     private Task RunEventAsync<TState>(string export, TState state, Action<WasmFunctionInstance, TState> handler)
     {
-        if (Volatile.Read(ref _ended) != 0)
+        if (Volatile.Read(ref _state) >= Ended)
         {
-            return Task.FromException(Ended(export));
+            return Task.FromException(EndedError(export));
         }
 
         if (_thread is not null)
@@ -204,9 +278,9 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
     /// <summary>Runs an event with a result: inline or on the instance's thread.</summary>
     private Task<T> RunEventAsync<TState, T>(string export, TState state, Func<WasmFunctionInstance, TState, T> handler)
     {
-        if (Volatile.Read(ref _ended) != 0)
+        if (Volatile.Read(ref _state) >= Ended)
         {
-            return Task.FromException<T>(Ended(export));
+            return Task.FromException<T>(EndedError(export));
         }
 
         if (_thread is not null)
@@ -237,48 +311,91 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
 
     private void RunEvent<TState>(string export, TState state, Action<WasmFunctionInstance, TState> handler)
     {
-        BeginEvent();
+        BeginEvent(export);
         try
         {
             handler(this, state);
         }
         catch (Exception ex)
         {
-            // Whatever happened, the node now treats the instance as crashed: release its thread.
+            // Whatever happened, the node now treats the instance as crashed: release its store and thread.
+            var error = Describe(export, ex);
             End();
-            throw Describe(export, ex);
+            throw error;
+        }
+        finally
+        {
+            FinishEvent();
         }
     }
 
     private T RunEvent<TState, T>(string export, TState state, Func<WasmFunctionInstance, TState, T> handler)
     {
-        BeginEvent();
+        BeginEvent(export);
         try
         {
             return handler(this, state);
         }
         catch (Exception ex)
         {
+            var error = Describe(export, ex);
             End();
-            throw Describe(export, ex);
+            throw error;
+        }
+        finally
+        {
+            FinishEvent();
         }
     }
 
-    private void BeginEvent()
+    private void BeginEvent(string export)
     {
+        if (Interlocked.CompareExchange(ref _state, Running, Idle) != Idle)
+        {
+            throw EndedError(export);
+        }
+
         if (_thread is not null)
         {
             // Only the blocking host functions (which need a thread of their own) budget their waits by it.
             _eventStarted = Stopwatch.GetTimestamp();
         }
 
-        if (_limits.FuelPerEvent is { } fuel && _instance.FuelRemaining < fuel)
+        SetDeadline();
+    }
+
+    private void FinishEvent()
+    {
+        _stdout?.Flush();
+        _stderr?.Flush();
+
+        // Ended meanwhile (a trap, or the silo going away): the store could not be released while the guest ran.
+        if (Interlocked.CompareExchange(ref _state, Idle, Running) == EndedWhileRunning)
         {
-            _instance.AddFuel(fuel - _instance.FuelRemaining);
+            Volatile.Write(ref _state, Ended);
+            ReleaseStore();
         }
     }
 
-    private WasmFunctionException Ended(string export) => new($"WebAssembly function {_component} has ended; {export} was not run.");
+    /// <summary>
+    /// Sets the event's epoch deadline. Within the tick in which it was last set, the deadline already set is the same
+    /// (the engine stores it as current epoch plus ticks), so the native call is skipped: most events of a busy
+    /// instance start within one tick of another. The ticker counts a tick just after the engine does, so a deadline
+    /// kept this way can be one tick nearer, which the extra tick of <see cref="WasmEngine.TicksFor"/> covers.
+    /// </summary>
+    private void SetDeadline()
+    {
+        var epoch = _engine.Epoch;
+        if (epoch != _deadlineSetAt && _store is { } store)
+        {
+            store.SetEpochDeadline(_deadlineTicks);
+            _deadlineSetAt = epoch;
+        }
+    }
+
+    private void ReleaseStore() => Interlocked.Exchange(ref _store, null)?.Dispose();
+
+    private WasmFunctionException EndedError(string export) => new($"WebAssembly function {_component} has ended; {export} was not run.");
 
     private Task<T> Run<T>(Func<T> action)
     {
@@ -297,35 +414,67 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
         }
     }
 
-    private WasmFunctionException Describe(string export, Exception ex)
+    private WasmFunctionException Describe(string export, Exception ex) =>
+        ex as WasmFunctionException
+        ?? (ex.InnerException as WasmFunctionException is { } inner
+            ? new WasmFunctionException(inner.Message, ex)
+            : new WasmFunctionException($"WebAssembly function {_component} failed in {export}: {Reason(ex)}", ex));
+
+    /// <summary>Why the guest failed, in one line: the trap (with the limit it hit) or the host-side error.</summary>
+    private string Reason(Exception ex)
     {
-        if (ex is WasmFunctionException known)
+        var reason = ex switch
         {
-            return known;
+            TrapException { Type: TrapCode.Interrupt } => $"deadline exceeded (limit {_limits.MaxEventTime?.TotalMilliseconds} ms per event)",
+            TrapException { Type: TrapCode.StackOverflow } => $"call stack exhausted (limit {_engine.MaxWasmStackBytes / 1024} KiB of WebAssembly stack)",
+            TrapException { Type: TrapCode.Unreachable } => "unreachable executed",
+            TrapException trap => $"trap {trap.Type}: {Cause(trap.Message)}",
+            WasmtimeException { ExitCode: { } code } => $"the guest exited with code {code}",
+            WasmtimeException { InnerException: { } inner } => $"{inner.GetType().Name}: {inner.Message}",
+            WasmtimeException wasmtime => Cause(wasmtime.Message),
+            _ => $"{ex.GetType().Name}: {ex.Message}",
+        };
+        if (_store is not null && _memory is { } memory && memory.GetSize() >= _limits.MaxMemoryPages)
+        {
+            reason += $"; its memory is at the limit of {_limits.MaxMemoryPages} pages";
         }
 
-        var reason = ex is WasmTrapException trap
-            ? trap.Kind switch
-            {
-                WasmTrapKind.DeadlineExceeded => $"{trap.Message} (limit {_limits.MaxEventTime?.TotalMilliseconds} ms per event)",
-                WasmTrapKind.FuelExhausted => $"{trap.Message} (limit {_limits.FuelPerEvent} per event)",
-                WasmTrapKind.CallStackExhausted => $"{trap.Message} (limit {_limits.MaxCallDepth} nested calls)",
-                _ => trap.Message,
-            }
-            : $"{ex.GetType().Name}: {ex.Message}";
-        if (_memory is { } memory && memory.Pages >= memory.LimitPages)
-        {
-            reason += $"; its memory is at the limit of {memory.LimitPages} pages";
-        }
-
-        return new WasmFunctionException($"WebAssembly function {_component} failed in {export}: {reason}", ex);
+        return reason;
     }
 
-    private Span<byte> Guest(int ptr, int length) => _memory.Slice((uint)ptr, length);
+    /// <summary>The last "Caused by" line of a Wasmtime error (the first lines are the backtrace).</summary>
+    private static string Cause(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length == 0 ? message : lines[^1];
+    }
 
-    private int ReadInt32(int ptr) => System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(Guest(ptr, 4));
+    /// <summary>The guest's bytes at [ptr, ptr + length); a range outside its memory is an ABI violation.</summary>
+    /// <remarks>
+    /// Two native calls per access (base and size) would cost more than a small cast itself, so both are kept and
+    /// the size is read again only when a range goes past it: a linear memory never shrinks, and in the engine's
+    /// pooling allocator it never moves either (it grows in place inside its slot).
+    /// </remarks>
+    private Span<byte> Guest(int ptr, int length)
+    {
+        var end = (ulong)(uint)ptr + (ulong)(uint)length;
+        if (length < 0 || end > _memoryLength)
+        {
+            _memoryBase = _memory.GetPointer();
+            _memoryLength = (ulong)_memory.GetLength();
+            if (length < 0 || end > _memoryLength)
+            {
+                throw new WasmFunctionException(
+                    $"WebAssembly function {_component} passed a buffer outside its memory ({length} bytes at {(uint)ptr}, memory {_memoryLength} bytes)");
+            }
+        }
 
-    private void WriteInt32(int ptr, int value) => System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(Guest(ptr, 4), value);
+        return MemoryMarshal.CreateSpan(ref Unsafe.AddByteOffset(ref Unsafe.NullRef<byte>(), _memoryBase + (nint)(uint)ptr), length);
+    }
+
+    private int ReadInt32(int ptr) => BinaryPrimitives.ReadInt32LittleEndian(Guest(ptr, SlotSize));
+
+    private void WriteInt32(int ptr, int value) => BinaryPrimitives.WriteInt32LittleEndian(Guest(ptr, SlotSize), value);
 
     /// <summary>Allocates <paramref name="data"/>'s length in the guest with its allocator and copies the bytes there.</summary>
     private int CopyIn(ReadOnlySpan<byte> data)
@@ -342,7 +491,7 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
         if (ptr == 0 && length > 0)
         {
             throw new WasmFunctionException(
-                $"WebAssembly function {_component} could not allocate {length} bytes (edgeless_mem_alloc returned 0; memory {_memory.Pages} of at most {_memory.LimitPages} pages)");
+                $"WebAssembly function {_component} could not allocate {length} bytes (edgeless_mem_alloc returned 0; memory {_memory.GetSize()} of at most {_limits.MaxMemoryPages} pages)");
         }
 
         return ptr;
@@ -353,5 +502,56 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
         var ptr = Allocate(InstanceId.UuidSize);
         InstanceId.WriteUuid(uuid, Guest(ptr, InstanceId.UuidSize));
         return ptr;
+    }
+
+    /// <summary>
+    /// What a WASI guest writes to stdout or stderr, as lines in the instance's log. Wasmtime calls <see cref="Write"/>
+    /// on a thread of its own while the guest waits, so the buffer is locked; a partial line is flushed after each event.
+    /// </summary>
+    private sealed class WasiOutput(WasmFunctionInstance owner, TelemetryLevel level, string stream)
+    {
+        private const int MaxLine = 4096;
+        private readonly List<byte> _pending = [];
+        private readonly Lock _lock = new();
+
+        public void Write(ReadOnlySpan<byte> data)
+        {
+            lock (_lock)
+            {
+                foreach (var b in data)
+                {
+                    if (b == (byte)'\n')
+                    {
+                        Emit();
+                    }
+                    else
+                    {
+                        _pending.Add(b);
+                        if (_pending.Count >= MaxLine)
+                        {
+                            Emit();
+                        }
+                    }
+                }
+            }
+        }
+
+        public void Flush()
+        {
+            lock (_lock)
+            {
+                if (_pending.Count > 0)
+                {
+                    Emit();
+                }
+            }
+        }
+
+        private void Emit()
+        {
+            var line = Encoding.UTF8.GetString(CollectionsMarshal.AsSpan(_pending)).TrimEnd('\r');
+            _pending.Clear();
+            owner._context.TelemetryLog(level, stream, line);
+        }
     }
 }

@@ -1,5 +1,6 @@
-// Times `run()` of a freestanding .wasm kernel under Node/V8, as the yardstick for Granary's engine.
-// Usage: node runner.mjs KERNEL.wasm REPS  |  node runner.mjs --call ADD.wasm  |  node runner.mjs --instantiate SMALL.wasm
+// Times `run()` of a freestanding .wasm kernel under Node/V8, as the yardstick for Wasmtime in the node.
+// Usage: node runner.mjs KERNEL.wasm REPS [--fresh]  |  node runner.mjs --call ADD.wasm  |  node runner.mjs --instantiate SMALL.wasm
+// --fresh: every run in a new instance (not timed), for kernels that keep state between runs.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
@@ -27,10 +28,14 @@ if (mode === '--call') {
   console.log(JSON.stringify({ median_us: median(samples.slice(2)) }));
 } else {
   const reps = Number(process.argv[3] ?? 7);
-  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(mode)), {});
-  let result = exports.run();
+  const fresh = process.argv[4] === '--fresh';
+  const module = new WebAssembly.Module(readFileSync(mode));
+  const kept = new WebAssembly.Instance(module, {}).exports;
+  const next = () => (fresh ? new WebAssembly.Instance(module, {}).exports : kept);
+  let result = next().run();
   const samples = [];
   for (let r = 0; r < reps; r++) {
+    const exports = next();
     const t = performance.now();
     result = exports.run();
     samples.push(performance.now() - t);

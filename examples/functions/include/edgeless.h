@@ -13,14 +13,28 @@
  * by the linker) and a bump allocator. Build (see build.sh):
  *   clang-14 --target=wasm32 -O2 -ffreestanding -nostdlib -Wl,--no-entry -o f.wasm f.c
  *
- * Memory: edgeless_mem_clear (called by the host before each cast, call and stop) frees everything allocated
- * since the end of init or the last edgeless_keep(). Allocate long-lived data in init, or call edgeless_keep()
- * after allocating it. edgeless_mem_alloc returns 0 when the memory limit is reached.
+ * With wasi-libc instead (printf, malloc, ...; the node gives such a module a WASI context without files, network or
+ * environment, and logs its stdout and stderr), define EDGELESS_USE_LIBC before including this header and build a
+ * reactor: clang-14 --target=wasm32-wasi --sysroot=/usr -O2 -mexec-model=reactor -DEDGELESS_USE_LIBC -o f.wasm f.c
+ * The allocator is then malloc/free, and what an event allocated with edgeless_event_alloc (replies included) and
+ * the replies of edgeless_call are freed at the next edgeless_mem_clear.
+ *
+ * Memory (bump allocator): edgeless_mem_clear (called by the host before each cast, call and stop, not before init)
+ * frees everything allocated since the end of init or the last edgeless_keep(). Allocate long-lived data in init, or
+ * call edgeless_keep() after allocating it. edgeless_mem_alloc returns 0 when the memory limit is reached.
+ * edgeless_event_alloc is memory for the current event only, with either allocator.
  *
  * Calls: edgeless_call blocks until the answer (at most the node's call timeout, and never past the event's time
  * limit); a timeout is returned as EDGELESS_ERROR. A reply from edgeless_call lives in memory the host allocated with
- * edgeless_mem_alloc, valid until the next edgeless_mem_clear. A reply returned from edgeless_on_call is read by the
- * host and then given to edgeless_mem_free: return memory from edgeless_mem_alloc or static data.
+ * edgeless_mem_alloc and is the function's from then on: here it is valid until the next edgeless_mem_clear.
+ *
+ * Replies: the buffer a function returns from edgeless_on_call stays the function's. The host copies it after
+ * handle_call_asm returns and never frees it (EDGELESS's node does the same; its Rust crate releases its reply buffer
+ * itself). Return static data or memory from edgeless_event_alloc, which is taken back at the next
+ * edgeless_mem_clear; with an allocator of your own, release the previous reply yourself (in edgeless_mem_clear).
+ *
+ * Buffers the host passes in (ids, payload, state, the two call out-slots) come from edgeless_mem_alloc and are given
+ * back with edgeless_mem_free after the handler returns (an empty payload is allocated but not freed).
  */
 #ifndef EDGELESS_H
 #define EDGELESS_H
@@ -63,6 +77,10 @@ void edgeless_on_cast(const edgeless_instance_id *source, const uint8_t *payload
 int edgeless_on_call(const edgeless_instance_id *source, const uint8_t *payload, int payload_len, const uint8_t **reply, int *reply_len);
 void edgeless_on_stop(void);
 
+#ifdef EDGELESS_USE_LIBC
+#include <stdlib.h>
+#include <string.h>
+#else
 /* Freestanding builds have no libc; clang may still emit calls to these. */
 void *memcpy(void *dst, const void *src, size_t n) {
     uint8_t *d = (uint8_t *)dst;
@@ -76,6 +94,7 @@ void *memset(void *dst, int c, size_t n) {
     while (n--) *d++ = (uint8_t)c;
     return dst;
 }
+#endif
 
 static inline int edgeless_strlen(const char *s) {
     int n = 0;
@@ -89,6 +108,40 @@ static inline int edgeless_memeq(const void *a, const void *b, int n) {
     return 1;
 }
 
+#ifdef EDGELESS_USE_LIBC
+/* ---- malloc-based allocator: buffers of the current event are kept in a list and freed at the next clear ---- */
+#define EDGELESS_EVENT_BUFFERS 64
+static void *edgeless_event_buffers_[EDGELESS_EVENT_BUFFERS];
+static int edgeless_event_count_;
+
+EDGELESS_EXPORT(edgeless_mem_alloc) uint8_t *edgeless_mem_alloc(int len) {
+    return len < 0 ? 0 : (uint8_t *)malloc(len > 0 ? (size_t)len : 1);
+}
+
+EDGELESS_EXPORT(edgeless_mem_free) void edgeless_mem_free(uint8_t *ptr, int len) {
+    free(ptr);
+}
+
+/* Memory for the current event only (a reply, say): freed at the next edgeless_mem_clear; 0 when out of memory. */
+static inline uint8_t *edgeless_event_alloc(int len) {
+    if (edgeless_event_count_ == EDGELESS_EVENT_BUFFERS) return 0;
+    uint8_t *p = edgeless_mem_alloc(len);
+    if (p) edgeless_event_buffers_[edgeless_event_count_++] = p;
+    return p;
+}
+
+EDGELESS_EXPORT(edgeless_mem_clear) void edgeless_mem_clear(void) {
+    while (edgeless_event_count_ > 0) free(edgeless_event_buffers_[--edgeless_event_count_]);
+}
+
+static inline void edgeless_heap_init_(void) {}
+static inline void edgeless_keep(void) {}
+static inline void edgeless_adopt_(const uint8_t *p) {
+    if (!p) return;
+    if (edgeless_event_count_ < EDGELESS_EVENT_BUFFERS) edgeless_event_buffers_[edgeless_event_count_++] = (void *)p;
+    else free((void *)p);
+}
+#else
 /* ---- Bump allocator ---- */
 extern unsigned char __heap_base;
 static uintptr_t edgeless_top_;
@@ -127,6 +180,14 @@ static inline void edgeless_keep(void) {
     edgeless_heap_init_();
     edgeless_mark_ = edgeless_top_;
 }
+
+/* Memory for the current event only (a reply, say): taken back at the next edgeless_mem_clear. */
+static inline uint8_t *edgeless_event_alloc(int len) {
+    return edgeless_mem_alloc(len);
+}
+
+static inline void edgeless_adopt_(const uint8_t *p) {}
+#endif
 
 /* ---- Exports called by the host ---- */
 EDGELESS_EXPORT(handle_init_asm) void handle_init_asm(const uint8_t *payload, int payload_len, const uint8_t *state, int state_len) {
@@ -169,10 +230,13 @@ static inline void edgeless_cast_str(const char *target, const char *text) {
     edgeless_cast(target, text, edgeless_strlen(text));
 }
 
+/* The reply (host-allocated, the function's) stays valid until the next edgeless_mem_clear. */
 static inline int edgeless_call(const char *target, const void *payload, int len, const uint8_t **reply, int *reply_len) {
     *reply = 0;
     *reply_len = 0;
-    return call_asm(target, edgeless_strlen(target), payload, len, reply, reply_len);
+    int code = call_asm(target, edgeless_strlen(target), payload, len, reply, reply_len);
+    if (code == EDGELESS_REPLY) edgeless_adopt_(*reply);
+    return code;
 }
 
 static inline void edgeless_delayed_cast(int64_t delay_ms, const char *target, const void *payload, int len) {

@@ -3,7 +3,7 @@
 
 int edgeless_on_call(const edgeless_instance_id *source, const uint8_t *payload, int payload_len, const uint8_t **reply, int *reply_len) {
     if (payload_len == 5 && edgeless_memeq(payload, "error", 5)) return EDGELESS_ERROR;
-    uint8_t *out = edgeless_mem_alloc(payload_len + 5);
+    uint8_t *out = edgeless_event_alloc(payload_len + 5);
     if (!out) return EDGELESS_ERROR;
     memcpy(out, "pong:", 5);
     memcpy(out + 5, payload, (size_t)payload_len);

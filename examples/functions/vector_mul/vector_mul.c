@@ -56,7 +56,7 @@ void edgeless_on_cast(const edgeless_instance_id *source, const uint8_t *payload
         return;
     }
     int n = payload_len / 4 < size ? payload_len / 4 : size;
-    float *in = (float *)edgeless_mem_alloc(n * 4);
+    float *in = (float *)edgeless_event_alloc(n * 4);
     memcpy(in, payload, (size_t)n * 4);
     for (int r = 0; r < size; r++) {
         float acc = 0;

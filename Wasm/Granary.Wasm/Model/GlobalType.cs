@@ -1,4 +1,0 @@
-namespace Granary.Wasm.Model;
-
-/// <summary>A global's value type and mutability.</summary>
-internal sealed record GlobalType(ValType Type, bool Mutable);
