@@ -23,6 +23,62 @@ public sealed partial class CliTests(ControllerClusterFixture fixture) : IClassF
         return StartedId().Match(output).Groups[1].Value;
     }
 
+    [Fact]
+    public async Task Events_prints_the_domain_events_live_until_cancelled()
+    {
+        using var stop = new CancellationTokenSource();
+        var output = new LockedWriter();
+        var error = new StringWriter();
+        var events = Granary.Cli.GranaryCli.RunAsync(["events", "--domain", ControllerCluster.Domain], output, error, (_, _) =>
+            Task.FromResult(GranaryClient.FromGrainFactory(Cluster.Cluster.Client)), stop.Token);
+        await Cluster.WaitAsync(() => Task.FromResult(output.ToString().Contains("Following the events of " + ControllerCluster.Domain, StringComparison.Ordinal)));
+
+        var id = await StartValidAsync(Guid.NewGuid().ToString("N"));
+        await Cluster.WaitAsync(() => Task.FromResult(output.ToString().Contains("WorkflowStarted", StringComparison.Ordinal)
+            && output.ToString().Contains("InstanceStarted", StringComparison.Ordinal)));
+        await stop.CancelAsync();
+
+        Assert.Equal(ExitCodes.Success, await events);
+        Assert.Matches($@"\d{{4}}-\d\d-\d\dT[\d:.]+Z {ControllerCluster.Domain} WorkflowStarted \{{.*{id}", output.ToString());
+        Assert.Equal(string.Empty, error.ToString());
+    }
+
+    /// <summary>A writer the event callbacks and the test may use at once.</summary>
+    private sealed class LockedWriter : StringWriter
+    {
+        public override void Write(char value)
+        {
+            lock (this)
+            {
+                base.Write(value);
+            }
+        }
+
+        public override void Write(string? value)
+        {
+            lock (this)
+            {
+                base.Write(value);
+            }
+        }
+
+        public override void Write(char[] buffer, int index, int count)
+        {
+            lock (this)
+            {
+                base.Write(buffer, index, count);
+            }
+        }
+
+        public override string ToString()
+        {
+            lock (this)
+            {
+                return base.ToString();
+            }
+        }
+    }
+
     public static TheoryData<string, string, string> BadFiles => new()
     {
         { "broken JSON", """{ "functions": [ """, "broken JSON at line" },

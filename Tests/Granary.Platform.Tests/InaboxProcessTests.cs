@@ -40,6 +40,36 @@ public sealed class InaboxProcessTests
     }
 
     [Fact]
+    public async Task Ctrl_c_stops_the_host_with_every_instance_stopped_and_none_reported_as_crashed()
+    {
+        var dir = Directory.CreateTempSubdirectory("granary-inabox-");
+        var logFile = Path.Combine(dir.FullName, "sample.log");
+        var (process, output) = StartHost(dir.FullName, $"--Granary:Sample:LogFile={logFile}", "--Granary:Sample:PeriodMs=100");
+        try
+        {
+            await WaitForLinesAsync(process, output, logFile, 3);
+            using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await interrupt.WaitForExitAsync();
+            }
+
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(deadline.Token);
+            var log = output.ToString();
+            Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}:\n{log}");
+
+            Assert.Matches("Stopped instance .* of my-log", log);
+            Assert.Matches("Stopped instance .* of my-message-generator", log);
+            Assert.DoesNotContain("crashed", log, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("fail:", log, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await StopAsync(process, dir);
+        }
+    }
+
+    [Fact]
     public async Task With_a_redis_proxy_configured_the_host_mirrors_its_domain_into_redis()
     {
         await using var redis = await RedisServerProcess.StartAsync();

@@ -46,6 +46,43 @@ public sealed class PlatformTests
     }
 
     [Fact]
+    public async Task A_call_to_the_node_grain_of_a_killed_node_fails_naming_the_node_and_activates_nowhere_else()
+    {
+        await using var platform = await PlatformCluster.StartAsync(nodes: 2);
+        var victim = platform.Nodes[1];
+        var node = platform.Cluster.Client.GetGrain<INodeGrain>(victim.Name);
+        await node.Ping();
+
+        await platform.Cluster.KillSiloAsync(victim);
+        await platform.WaitAsync(async () => (await platform.DomainGrain.Inspect()).Nodes.Count == 1);
+
+        var error = await Assert.ThrowsAsync<NodeUnavailableException>(() => node.Instances());
+        Assert.Equal(victim.Name, error.NodeId);
+        Assert.Contains(victim.Name, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Domain_grains_live_on_the_orchestrator_silo_and_node_grains_on_their_own_node_silo()
+    {
+        await using var platform = await PlatformCluster.StartAsync(nodes: 2);
+        await platform.DomainGrain.Inspect();
+        foreach (var silo in platform.Nodes)
+        {
+            await platform.Cluster.Client.GetGrain<INodeGrain>(silo.Name).Ping();
+        }
+
+        var management = platform.Cluster.Client.GetGrain<IManagementGrain>(0);
+        var activations = await management.GetDetailedGrainStatistics();
+        var orchestrator = platform.Cluster.Silos[0].Address;
+        var domainGrains = activations.Where(a => a.GrainId.Type.ToString() == "granary.domain").ToList();
+        Assert.Single(domainGrains);
+        Assert.Equal(orchestrator, domainGrains[0].SiloAddress);
+        var nodeGrains = activations.Where(a => a.GrainId.Type.ToString() == "granary.node").ToList();
+        Assert.Equal(2, nodeGrains.Count);
+        Assert.All(nodeGrains, a => Assert.Equal(platform.Nodes.Single(n => n.Name == a.GrainId.Key.ToString()).Address, a.SiloAddress));
+    }
+
+    [Fact]
     public async Task Killing_the_node_of_a_function_relocates_it_and_repatches_upstream()
     {
         await using var platform = await PlatformCluster.StartAsync(nodes: 3);

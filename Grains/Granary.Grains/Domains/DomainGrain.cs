@@ -26,8 +26,11 @@ namespace Granary.Grains.Domains;
 /// </summary>
 [GrainType("granary.domain")]
 [SiloRolePlacement(SiloRoles.Orchestrator)]
-internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogger<DomainGrain> logger, TimeProvider time) : Grain, IDomainGrain
+internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogger<DomainGrain> logger, TimeProvider time, IClusterManifestProvider manifests)
+    : Grain, IDomainGrain
 {
+    private static readonly GrainType ControllerGrainType = GrainType.Create("granary.controller");
+
     private readonly DomainOptions _options = options.Value;
     private readonly Dictionary<Guid, NodeEntry> _nodes = [];
     private readonly Dictionary<LogicalFunctionId, LogicalFunction> _functions = [];
@@ -320,6 +323,12 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
     /// </summary>
     private void RegisterWithController()
     {
+        // A cluster without a controller silo (a domain used on its own) has nobody to register with.
+        if (!SiloRolePlacement.AnySiloHosts(manifests, ControllerGrainType))
+        {
+            return;
+        }
+
         // A domain without nodes offers nothing: it lets its registration lapse, so the controller re-homes its workflows.
         if (_nodes.Count == 0)
         {

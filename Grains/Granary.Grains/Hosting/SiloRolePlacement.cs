@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Metadata;
 using Orleans.Placement;
 using Orleans.Runtime.Placement;
+using Granary.Grains.Platform;
 
 namespace Granary.Hosting;
 
@@ -19,7 +20,14 @@ public sealed class SiloRolePlacement : PlacementStrategy
     /// <summary>The grain property that says whether a silo has the role its class needs ("true" or "false").</summary>
     public const string HostedProperty = "granary.role-hosted";
 
+    /// <summary>The grain property naming the role the grain class needs.</summary>
+    public const string RoleProperty = "granary.role";
+
     internal static readonly SiloRolePlacement Instance = new();
+
+    /// <summary>Whether some silo of the cluster, as this silo knows it now, hosts grains of <paramref name="grainType"/>.</summary>
+    public static bool AnySiloHosts(IClusterManifestProvider manifests, GrainType grainType) =>
+        manifests.Current.Silos.Values.Any(m => m.Grains.TryGetValue(grainType, out var p) && p.Properties.TryGetValue(HostedProperty, out var hosted) && hosted == "true");
 }
 
 /// <summary>Places a grain class on the silos that have <see cref="Role"/> (see <see cref="SiloRolePlacement"/>).</summary>
@@ -34,27 +42,60 @@ public sealed class SiloRolePlacementAttribute(string role) : PlacementAttribute
         Populate(services, grainClass, grainType, properties);
         var roles = services.GetService<IOptions<SiloRoles>>()?.Value.Roles;
         properties[SiloRolePlacement.HostedProperty] = roles?.Contains(Role) == true ? "true" : "false";
+        properties[SiloRolePlacement.RoleProperty] = Role;
     }
 }
 
-/// <summary>Chooses among the silos whose manifest says they host the grain's role; fails when none does.</summary>
+/// <summary>
+/// Chooses among the silos whose manifest says they host the grain's role. A silo that joined a moment ago may not
+/// know the other silos' manifests yet: it waits for them up to <see cref="ManifestWait"/>, then fails at once.
+/// </summary>
 internal sealed class SiloRolePlacementDirector(IClusterManifestProvider manifests) : IPlacementDirector
 {
-    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    private static readonly TimeSpan ManifestWait = TimeSpan.FromSeconds(3);
+
+    public async Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        var hosts = Hosts(target, context);
+        if (hosts.Count == 0)
+        {
+            using var wait = new CancellationTokenSource(ManifestWait);
+            try
+            {
+                await foreach (var _ in manifests.Updates.WithCancellation(wait.Token).ConfigureAwait(false))
+                {
+                    if ((hosts = Hosts(target, context)).Count > 0)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        if (hosts.Count == 0)
+        {
+            var type = target.GrainIdentity.Type;
+            var role = manifests.Current.AllGrainManifests
+                .Select(m => m.Grains.TryGetValue(type, out var p) && p.Properties.TryGetValue(SiloRolePlacement.RoleProperty, out var r) ? r : null)
+                .FirstOrDefault(r => r is not null) ?? "?";
+            throw new RoleUnavailableException(role, $"No active silo has the {role} role that grain type {type} needs (start a silo with that role).");
+        }
+
+        return hosts.Contains(context.LocalSilo) ? context.LocalSilo : hosts[Random.Shared.Next(hosts.Count)];
+    }
+
+    private List<SiloAddress> Hosts(PlacementTarget target, IPlacementContext context)
     {
         var type = target.GrainIdentity.Type;
         var silos = manifests.Current.Silos;
-        var hosts = context.GetCompatibleSilos(target)
+        return context.GetCompatibleSilos(target)
             .Where(s => silos.TryGetValue(s, out var manifest)
                 && manifest.Grains.TryGetValue(type, out var properties)
                 && properties.Properties.TryGetValue(SiloRolePlacement.HostedProperty, out var hosted)
                 && hosted == "true")
             .ToList();
-        if (hosts.Count == 0)
-        {
-            throw new SiloUnavailableException($"No active silo has the role needed by grain type {type} (start a silo with that role: controller, orchestrator or node).");
-        }
-
-        return Task.FromResult(hosts.Contains(context.LocalSilo) ? context.LocalSilo : hosts[Random.Shared.Next(hosts.Count)]);
     }
 }

@@ -1,5 +1,6 @@
 using Granary.Grains.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 
 namespace Granary.Hosting;
 
@@ -30,6 +31,15 @@ public sealed class SiloRoles
             builder.AddPlacementDirector<SiloRolePlacement, SiloRolePlacementDirector>();
             builder.AddPlacementDirector<NodeSiloPlacement, NodeSiloPlacementDirector>();
             builder.Services.AddSingleton<GrainCallMetrics>();
+
+            // An instance that fails to start says why in an exception whose inner exceptions come from the engines
+            // (Docker, Wasmtime): Orleans carries their type, message and stack only for namespaces it is told of.
+            builder.Services.Configure<ExceptionSerializationOptions>(o =>
+            {
+                o.SupportedNamespacePrefixes.Add("Granary");
+                o.SupportedNamespacePrefixes.Add("Docker");
+                o.SupportedNamespacePrefixes.Add("Wasmtime");
+            });
             builder.Services.AddSingleton<IOutgoingGrainCallFilter>(sp => sp.GetRequiredService<GrainCallMetrics>());
         }
 

@@ -4,6 +4,7 @@ namespace Granary.Executors.Container;
 /// A container function failed: its image is missing, its container could not start or exited, or it did not
 /// answer an event in time. Thrown from a callback, it makes the node report the instance crashed.
 /// </summary>
+[GenerateSerializer]
 public sealed class ContainerFunctionException : Exception
 {
     public ContainerFunctionException(string message)

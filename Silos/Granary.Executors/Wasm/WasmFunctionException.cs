@@ -5,6 +5,7 @@ namespace Granary.Executors.Wasm;
 /// returned no memory, or it broke the ABI. Thrown from the instance's callback, so the node marks the instance
 /// crashed and reports it; the message names the component, the callback and the reason.
 /// </summary>
+[GenerateSerializer]
 public sealed class WasmFunctionException : Exception
 {
     /// <summary>Creates the exception with its message.</summary>

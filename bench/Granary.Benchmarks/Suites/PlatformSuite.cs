@@ -81,14 +81,18 @@ public sealed class PlatformSuite : IBenchmarkSuite
                 if (first)
                 {
                     first = false;
-                    s.AddGranaryController().AddGranaryOrchestrator(d => d.Strategy = PlacementPolicy.RoundRobin);
+                    s.AddGranaryController().AddGranaryOrchestrator(d =>
+                    {
+                        d.Strategy = PlacementPolicy.RoundRobin;
+                        d.KeepAliveInterval = RefreshInterval;
+                    });
                 }
             },
         });
         var nodes = new List<TestSilo>();
         for (var i = 0; i < 2; i++)
         {
-            nodes.Add(await cluster.StartSiloAsync(configureSilo: s => s.AddGranaryNode(n => { n.DomainId = "bench"; n.RefreshInterval = TimeSpan.FromSeconds(1); }).AddDotnetFunctions()));
+            nodes.Add(await StartNodeAsync(cluster));
         }
 
         var domain = cluster.Client.GetGrain<IDomainGrain>("bench");
@@ -134,6 +138,67 @@ public sealed class PlatformSuite : IBenchmarkSuite
         report.Note("events through a 3-function chain...");
         var rate = await ChainThroughputAsync(domain, nodes, cancellationToken);
         report.Higher("chain3_events_per_s", rate, "events/s");
+
+        report.Note("relocation after a node silo is killed...");
+        var relocations = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            relocations.Add(await RelocationMsAsync(cluster, domain, nodes, $"loss{i}", cancellationToken));
+        }
+
+        report.Lower("node_loss_relocation_ms", Stats.Median(relocations), "ms");
+    }
+
+    /// <summary>Nodes refresh, and the domain keeps alive, every second.</summary>
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
+
+    private static Task<TestSilo> StartNodeAsync(TestCluster cluster) =>
+        cluster.StartSiloAsync(configureSilo: s => s.AddGranaryNode(n =>
+        {
+            n.DomainId = "bench";
+            n.RefreshInterval = RefreshInterval;
+        }).AddDotnetFunctions());
+
+    /// <summary>
+    /// A 3-function chain placed on a node silo of its own (the other nodes cordoned while it is deployed), that silo
+    /// killed: the time from the kill until every function runs on another node again.
+    /// </summary>
+    private static async Task<double> RelocationMsAsync(TestCluster cluster, IDomainGrain domain, List<TestSilo> nodes, string key, CancellationToken cancellationToken)
+    {
+        var victim = await StartNodeAsync(cluster);
+        var victimId = Guid.Parse(victim.Name);
+        while (!(await domain.Inspect()).Nodes.Contains(victimId))
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+
+        foreach (var node in nodes)
+        {
+            await domain.Cordon(Guid.Parse(node.Name), cordoned: true);
+        }
+
+        var functions = await domain.DeployWorkflow(key, Chain(key, "count"));
+        foreach (var node in nodes)
+        {
+            await domain.Cordon(Guid.Parse(node.Name), cordoned: false);
+        }
+
+        var killed = Stopwatch.GetTimestamp();
+        await cluster.KillSiloAsync(victim);
+        while (true)
+        {
+            var status = await domain.Inspect();
+            if (functions.Values.All(lid => status.Instances.TryGetValue(lid, out var running) && running.Length > 0 && running.All(i => i.NodeId != victimId)))
+            {
+                break;
+            }
+
+            await Task.Delay(5, cancellationToken);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(killed).TotalMilliseconds;
+        await domain.StopWorkflow(key);
+        return elapsed;
     }
 
     private static WorkflowSpec Chain(string key, string lastRole) => new()

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Granary.Testing;
+using Granary.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
 
 namespace Granary.Benchmarks.Suites;
 
@@ -22,8 +25,10 @@ public sealed class BenchEchoGrain : Grain, IBenchEchoGrain
 }
 
 /// <summary>
-/// Grain call latency and throughput on one silo and across two silos on loopback, with a raw TCP echo of the
-/// same payload measured in the same run as the yardstick for the cross-silo figure.
+/// Orleans as the platform configures it: two silo hosts in this process, each built as the Granary host builds one
+/// (<c>UseOrleans</c>, development clustering, TCP on loopback between them). Grain call latency and throughput on
+/// one silo and across the two, with a raw TCP echo of the same payload measured in the same run as the yardstick for
+/// the cross-silo figure.
 /// </summary>
 public sealed class RuntimeSuite : IBenchmarkSuite
 {
@@ -33,11 +38,12 @@ public sealed class RuntimeSuite : IBenchmarkSuite
 
     public async Task RunAsync(string[] args, BenchReport report, CancellationToken cancellationToken)
     {
-        await using var cluster = await TestCluster.StartAsync(new TestClusterOptions { InitialSilosCount = 2 });
-        var a = cluster.Silos[0];
-        var b = cluster.Silos[1];
-        var local = a.GrainFactory.GetGrain<IBenchEchoGrain>(a.Name);
-        var remote = a.GrainFactory.GetGrain<IBenchEchoGrain>(b.Name);
+        var primary = new IPEndPoint(IPAddress.Loopback, FreePort());
+        using var a = await StartSiloAsync("bench-a", primary, primary.Port, cancellationToken);
+        using var b = await StartSiloAsync("bench-b", primary, FreePort(), cancellationToken);
+        var grains = a.Services.GetRequiredService<IGrainFactory>();
+        var local = grains.GetGrain<IBenchEchoGrain>("bench-a");
+        var remote = grains.GetGrain<IBenchEchoGrain>("bench-b");
         var payload = new byte[PayloadBytes];
         Random.Shared.NextBytes(payload);
 
@@ -46,7 +52,7 @@ public sealed class RuntimeSuite : IBenchmarkSuite
         report.Lower("local_call_median_us", localMedian, "us");
 
         report.Note("local call throughput...");
-        var localRate = await ThroughputAsync(a.GrainFactory, a.Name, TimeSpan.FromSeconds(5), cancellationToken);
+        var localRate = await ThroughputAsync(grains, "bench-a", TimeSpan.FromSeconds(5), cancellationToken);
         report.Higher("local_calls_per_s", localRate, "calls/s");
 
         report.Note("raw TCP echo round trip...");
@@ -56,6 +62,30 @@ public sealed class RuntimeSuite : IBenchmarkSuite
         var remoteMedian = await MedianLatencyUsAsync(() => remote.Echo(payload), 50_000, cancellationToken);
         report.Lower("remote_call_median_us", remoteMedian, "us", echoMedian);
         report.Lower("tcp_echo_median_us", echoMedian, "us");
+        await b.StopAsync(CancellationToken.None);
+        await a.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>A silo host named <paramref name="name"/> on loopback, joining the cluster whose primary silo listens at <paramref name="primary"/>.</summary>
+    private static async Task<IHost> StartSiloAsync(string name, IPEndPoint primary, int siloPort, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort, FreePort(), primary, "bench", "bench");
+            silo.Configure<SiloOptions>(o => o.SiloName = name);
+            silo.AddGranaryOrchestrator();
+        });
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return host;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<double> MedianLatencyUsAsync<T>(Func<Task<T>> call, int count, CancellationToken cancellationToken)
