@@ -26,6 +26,7 @@ public sealed class TestCluster : IAsyncDisposable
         var builder = new InProcessTestClusterBuilder(checked((short)options.InitialSilosCount));
         builder.Options.AssumeHomogenousSilosForTesting = false;
         builder.Options.GatewayPerSilo = true;
+        builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Configure(options.ConfigureMembership);

@@ -1,6 +1,4 @@
 using Granary.Grains.Controller;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Granary.Hosting;
 
@@ -12,15 +10,6 @@ public static class ControllerHostingExtensions
     /// The controller keeps its workflows in the "Default" grain storage, which must be shared by every controller silo
     /// for workflows to survive the loss of one.
     /// </summary>
-    public static ISiloBuilder AddGranaryController(this ISiloBuilder builder, Action<ControllerOptions>? configure = null)
-    {
-        if (configure is not null)
-        {
-            builder.Services.Configure(configure);
-        }
-
-        SiloRoles.Add(builder, SiloRoles.Controller);
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        return builder;
-    }
+    public static ISiloBuilder AddGranaryController(this ISiloBuilder builder, Action<ControllerOptions>? configure = null) =>
+        SiloRoles.Add(builder, SiloRoles.Controller, configure);
 }

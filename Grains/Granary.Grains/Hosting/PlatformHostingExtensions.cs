@@ -18,13 +18,7 @@ public static class PlatformHostingExtensions
     /// </summary>
     public static ISiloBuilder AddGranaryNode(this ISiloBuilder builder, Action<NodeOptions>? configure = null)
     {
-        if (configure is not null)
-        {
-            builder.Services.Configure(configure);
-        }
-
-        SiloRoles.Add(builder, SiloRoles.Node);
-        builder.Services.TryAddSingleton(TimeProvider.System);
+        SiloRoles.Add(builder, SiloRoles.Node, configure);
         builder.Services.TryAddSingleton<NodeTelemetry>();
         builder.Services.TryAddSingleton<NodeRuntime>();
         builder.Services.AddSingleton<NodeAgent>();
@@ -36,15 +30,6 @@ public static class PlatformHostingExtensions
     }
 
     /// <summary>Gives this silo the "orchestrator" role, so domain orchestrator and logical function grains may live here.</summary>
-    public static ISiloBuilder AddGranaryOrchestrator(this ISiloBuilder builder, Action<DomainOptions>? configure = null)
-    {
-        if (configure is not null)
-        {
-            builder.Services.Configure(configure);
-        }
-
-        SiloRoles.Add(builder, SiloRoles.Orchestrator);
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        return builder;
-    }
+    public static ISiloBuilder AddGranaryOrchestrator(this ISiloBuilder builder, Action<DomainOptions>? configure = null) =>
+        SiloRoles.Add(builder, SiloRoles.Orchestrator, configure);
 }

@@ -1,5 +1,6 @@
 using Granary.Grains.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Serialization;
 
 namespace Granary.Hosting;
@@ -17,6 +18,23 @@ public sealed class SiloRoles
 
     /// <summary>The roles given to this silo.</summary>
     public HashSet<string> Roles { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gives the silo <paramref name="role"/> with its options (<paramref name="configure"/>, when given) and the clock the
+    /// platform's grains and services read; see <see cref="Add(ISiloBuilder, string)"/>.
+    /// </summary>
+    internal static ISiloBuilder Add<TOptions>(ISiloBuilder builder, string role, Action<TOptions>? configure)
+        where TOptions : class
+    {
+        if (configure is not null)
+        {
+            builder.Services.Configure(configure);
+        }
+
+        Add(builder, role);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        return builder;
+    }
 
     /// <summary>
     /// Gives the silo <paramref name="role"/>; the first call also installs what every Granary silo has: the placement
