@@ -89,15 +89,16 @@ public sealed class GranaryClient : IAsyncDisposable
             if (redis is not null)
             {
                 client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+                client.AddRedisStreams(PlatformStreams.DefaultProvider, o => o.ConfigurationOptions = redis);
             }
             else
             {
                 client.UseStaticClustering(endpoints.ToArray());
+                client.AddMemoryStreams(PlatformStreams.DefaultProvider);
             }
 
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
             client.Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = options.ConnectTimeout);
-            client.AddMemoryStreams(PlatformStreams.DefaultProvider);
             client.UseConnectionRetryFilter(new ConnectDeadline(options.ConnectTimeout));
         });
         var host = builder.Build();

@@ -5,6 +5,7 @@ using Granary.Grains.Domains;
 using Granary.Grains.Events;
 using Granary.Grains.Nodes;
 using Granary.Grains.Proxy;
+using Granary.Grains.Proxy.Redis;
 using Granary.Hosting;
 using Granary.Grains.Redis;
 using Granary.Silo.Hosting;
@@ -83,10 +84,38 @@ builder.UseOrleans(silo =>
             throw new InvalidOperationException($"Granary:Redis: {ex.Message}", ex);
         }
 
-        silo.UseRedisClustering(o => o.ConfigurationOptions = redisOptions);
-        silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = redisOptions);
-        silo.AddRedisGrainStorage("PubSubStore", o => o.ConfigurationOptions = redisOptions);
-        silo.UseRedisGrainDirectoryAsDefault(o => o.ConfigurationOptions = redisOptions);
+        // One multiplexer per Redis server in this process: Orleans' providers, the event streams, the proxy and the
+        // redis resources all share the registry's (the providers are told it is shared, so they leave it open).
+        var connections = new RedisConnectionRegistry();
+        silo.Services.AddSingleton(_ => connections);
+        async Task<(IConnectionMultiplexer Multiplexer, bool IsShared)> Shared() => (await connections.GetAsync(redisOptions), true);
+        silo.UseRedisClustering(o =>
+        {
+            o.ConfigurationOptions = redisOptions;
+            o.CreateMultiplexer = _ => Shared();
+        });
+        silo.AddRedisGrainStorageAsDefault(o =>
+        {
+            o.ConfigurationOptions = redisOptions;
+            o.CreateMultiplexer = _ => Shared();
+        });
+        silo.AddRedisGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o =>
+        {
+            o.ConfigurationOptions = redisOptions;
+            o.CreateMultiplexer = _ => Shared();
+        });
+        silo.UseRedisGrainDirectoryAsDefault(o =>
+        {
+            o.ConfigurationOptions = redisOptions;
+            o.CreateMultiplexer = _ => Shared();
+        });
+
+        // Platform events survive a silo's loss on Redis Streams.
+        silo.AddRedisStreams(PlatformStreams.DefaultProvider, o =>
+        {
+            o.ConfigurationOptions = redisOptions;
+            o.CreateMultiplexer = _ => connections.GetAsync(redisOptions);
+        });
     }
     else
     {
@@ -95,10 +124,10 @@ builder.UseOrleans(silo =>
         var store = new InProcessGrainStore();
         silo.AddInProcessGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, store);
         silo.AddInProcessGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, store);
+        silo.AddMemoryStreams(PlatformStreams.DefaultProvider);
     }
 
     silo.UseInMemoryReminderService();
-    silo.AddMemoryStreams(PlatformStreams.DefaultProvider);
     if (runsController)
     {
         silo.AddGranaryController();

@@ -116,6 +116,26 @@ public sealed class EndToEndProcessTests : IAsyncLifetime
             }
             """);
 
+        // A second client follows the events, finding the gateways in Redis; they travel on Redis Streams.
+        using var stopEvents = new CancellationTokenSource();
+        var eventsText = new StringWriter();
+        var eventsOut = TextWriter.Synchronized(eventsText);
+        var events = GranaryCli.RunAsync(["events", "--redis", _redis.ConnectionString], eventsOut, TextWriter.Synchronized(new StringWriter()), stopEvents.Token);
+        string EventsSoFar()
+        {
+            lock (eventsOut)
+            {
+                return eventsText.ToString();
+            }
+        }
+
+        while (!EventsSoFar().Contains("Following the events of", StringComparison.Ordinal))
+        {
+            Assert.False(events.IsCompleted, $"granary events ended: {EventsSoFar()}");
+            Assert.True(DateTime.UtcNow < deadline, "granary events did not start");
+            await Task.Delay(100);
+        }
+
         var started = await CliAsync("workflow", "start", spec);
         Assert.True(started.Code == 0, started.Output + "\n" + SiloLogs());
         while (!File.Exists(log) || File.ReadAllLines(log).Length < 3)
@@ -125,6 +145,14 @@ public sealed class EndToEndProcessTests : IAsyncLifetime
         }
 
         Assert.Contains("from e2e", File.ReadAllLines(log)[0]);
+        while (!EventsSoFar().Contains("WorkflowStarted", StringComparison.Ordinal) || !EventsSoFar().Contains("InstanceStarted", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"granary events printed no start of the workflow and its instances:\n{EventsSoFar()}\n{SiloLogs()}");
+            await Task.Delay(100);
+        }
+
+        await stopEvents.CancelAsync();
+        Assert.Equal(0, await events);
         var listed = await CliAsync("workflow", "list");
         Assert.Equal(0, listed.Code);
         var stopped = await CliAsync("workflow", "stop", "all");

@@ -44,7 +44,11 @@ public sealed class TestCluster : IAsyncDisposable
             next?.Invoke(silo);
         });
         builder.ConfigureSiloHost((_, host) => ConfigureLogging(host.Logging));
-        builder.ConfigureClient(client => client.AddMemoryStreams(PlatformStreams.DefaultProvider));
+        builder.ConfigureClient(client =>
+        {
+            client.AddMemoryStreams(PlatformStreams.DefaultProvider);
+            options.ConfigureClient?.Invoke(client);
+        });
         _cluster = builder.Build();
     }
 

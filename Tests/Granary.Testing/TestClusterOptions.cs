@@ -11,6 +11,9 @@ public sealed class TestClusterOptions
     /// <summary>Runs for every silo of the cluster, those started later included.</summary>
     public Action<ISiloBuilder>? ConfigureSilo { get; set; }
 
+    /// <summary>Runs for the cluster's client.</summary>
+    public Action<IClientBuilder>? ConfigureClient { get; set; }
+
     /// <summary>
     /// Failure detection, fast by default so that a killed silo is declared dead within a second or two (Orleans'
     /// defaults take tens of seconds).

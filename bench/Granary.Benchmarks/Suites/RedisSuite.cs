@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Granary.Grains.Proxy.Redis;
 using Granary.Testing;
+using Orleans.Streams;
 using StackExchange.Redis;
 
 namespace Granary.Benchmarks.Suites;
@@ -49,6 +50,48 @@ public sealed partial class RedisSuite : IBenchmarkSuite
         }
 
         report.Higher("pipelined_setget_per_s", Stats.Median(samples), "ops/s", Stats.Median(baselines));
+
+        report.Note("events through the Redis stream provider...");
+        var options = Granary.Grains.Redis.RedisUrl.Parse(server.ConnectionString);
+        var onRedis = await StreamEventsPerSecondAsync(
+            s => s.AddRedisStreams(EventsProvider, o => o.ConfigurationOptions = options), c => c.AddRedisStreams(EventsProvider, o => o.ConfigurationOptions = options), cancellationToken);
+        report.Note("the same through Orleans' memory streams (yardstick)...");
+        var inMemory = await StreamEventsPerSecondAsync(s => s.AddMemoryStreams(EventsProvider), c => c.AddMemoryStreams(EventsProvider), cancellationToken);
+        report.Higher("events_per_s", onRedis, "events/s", inMemory);
+    }
+
+    private const string EventsProvider = "bench-events";
+
+    /// <summary>
+    /// One publisher (a client, awaiting each event) to one subscriber (the same client, fed by the silo's pulling
+    /// agent) through stream provider <see cref="EventsProvider"/> on a one-silo cluster: events per second from the
+    /// first publication to the last delivery.
+    /// </summary>
+    private static async Task<double> StreamEventsPerSecondAsync(Action<ISiloBuilder> silo, Action<IClientBuilder> client, CancellationToken cancellationToken)
+    {
+        await using var cluster = await TestCluster.StartAsync(new TestClusterOptions { InitialSilosCount = 1, ConfigureSilo = silo, ConfigureClient = client });
+        var stream = cluster.Client.GetStreamProvider(EventsProvider).GetStream<int>(Orleans.Runtime.StreamId.Create("bench", "events"));
+        const int count = 20_000;
+        var received = 0;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await stream.SubscribeAsync((_, _) =>
+        {
+            if (Interlocked.Increment(ref received) == count)
+            {
+                done.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        });
+
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < count; i++)
+        {
+            await stream.OnNextAsync(i);
+        }
+
+        await done.Task.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
+        return count / Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
     /// <summary>
