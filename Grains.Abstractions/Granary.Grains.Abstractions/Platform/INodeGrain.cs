@@ -21,8 +21,8 @@ public interface INodeGrain : IGrainWithStringKey
 
     /// <summary>
     /// Delivers a one-way event to an instance of this node. <paramref name="sequence"/> numbers the messages
-    /// <paramref name="source"/> sends to this node (from 1; 0 for none): they are delivered in that order, whatever
-    /// order they arrive in.
+    /// <paramref name="source"/> sends to this node (a run in the high bits, a position from 1 in the low 40 bits; a new
+    /// run after minutes of silence; 0 for none): they are delivered in that order, whatever order they arrive in.
     /// </summary>
     [OneWay]
     Task Cast(InstanceId target, InstanceId source, long sequence, [Immutable] byte[] payload);

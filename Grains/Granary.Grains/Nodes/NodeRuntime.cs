@@ -14,23 +14,26 @@ namespace Granary.Grains.Nodes;
 /// to its mailbox; events to an instance elsewhere go to that node's <see cref="INodeGrain"/>, silo to silo,
 /// never through the orchestrator.
 /// </summary>
-public sealed partial class NodeRuntime
+public sealed partial class NodeRuntime : IDisposable
 {
     private readonly ConcurrentDictionary<InstanceId, InstanceHost> _instances = new();
     private readonly ConcurrentDictionary<LogicalFunctionId, byte[]> _localState = new();
     private readonly ConcurrentDictionary<Guid, RemoteNode> _remoteNodes = new();
-    private readonly InboundOrder _inbound = new();
+    private readonly InboundOrder _inbound;
     private readonly Dictionary<string, IFunctionExecutor> _executors;
     private readonly IServiceProvider _services;
     private readonly NodeTelemetry _telemetry;
+    private readonly TimeProvider _time;
     private IGrainFactory? _grainFactory;
     private long _started;
 
     /// <summary>Set once the node shuts down: instances that end now are stopping, not crashing.</summary>
     private volatile bool _stopping;
 
-    public NodeRuntime(IEnumerable<IFunctionExecutor> executors, IOptions<NodeOptions> options, IServiceProvider services, NodeTelemetry telemetry, ILogger<NodeRuntime> logger)
+    public NodeRuntime(IEnumerable<IFunctionExecutor> executors, IOptions<NodeOptions> options, IServiceProvider services, NodeTelemetry telemetry, TimeProvider time, ILogger<NodeRuntime> logger)
     {
+        _time = time;
+        _inbound = new InboundOrder(time);
         _executors = executors.ToDictionary(e => e.Kind, StringComparer.Ordinal);
         Options = options.Value;
         _services = services;
@@ -60,7 +63,7 @@ public sealed partial class NodeRuntime
 
     /// <summary>The way to node <paramref name="nodeId"/>; kept, as every remote event needs one.</summary>
     private RemoteNode Remote(Guid nodeId) =>
-        _remoteNodes.TryGetValue(nodeId, out var remote) ? remote : _remoteNodes.GetOrAdd(nodeId, id => new RemoteNode(GrainFactory.GetGrain<INodeGrain>(id.ToString("D"))));
+        _remoteNodes.TryGetValue(nodeId, out var remote) ? remote : _remoteNodes.GetOrAdd(nodeId, id => new RemoteNode(GrainFactory.GetGrain<INodeGrain>(id.ToString("D")), _time));
 
     public IReadOnlyCollection<InstanceStatus> Instances => _instances.Values.Select(h => h.Status).ToList();
 
@@ -196,6 +199,9 @@ public sealed partial class NodeRuntime
 
     /// <summary>Runs what another node's instance sent here once what it sent before was delivered (see <see cref="InboundOrder"/>).</summary>
     internal void Receive(InstanceId source, long sequence, Action deliver) => _inbound.Receive(source, sequence, deliver);
+
+    /// <summary>Stops the sweep of inbound gaps; the instances were stopped by the node's lifecycle before.</summary>
+    public void Dispose() => _inbound.Dispose();
 
     /// <summary>
     /// Calls <paramref name="target"/>, wherever it runs. A call that gets no answer within
