@@ -29,6 +29,7 @@ public sealed class WasmEngine : IDisposable
     private readonly ConcurrentDictionary<string, Lazy<Task<WasmCompiledModule>>> _modules = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FileKey> _files = new(StringComparer.Ordinal);
     private readonly Config _config;
+    private readonly Lazy<Module> _eventAdapter;
     private readonly Thread _ticker;
     private readonly ManualResetEventSlim _stopping = new();
     private long _compilations;
@@ -64,8 +65,9 @@ public sealed class WasmEngine : IDisposable
 
         EpochInterval = o.EpochInterval;
         MaxWasmStackBytes = o.MaxWasmStackBytes;
+        // Each function instance may have two core instances in its store: the guest and its event adapter.
         using var pool = new PoolingAllocationConfig()
-            .WithMaxCoreInstances(o.MaxInstances)
+            .WithMaxCoreInstances(checked(2 * o.MaxInstances))
             .WithMaxMemories(o.MaxInstances)
             .WithMaxTables(o.MaxInstances)
             .WithMaxMemoriesPerModule(1)
@@ -85,6 +87,7 @@ public sealed class WasmEngine : IDisposable
         Linker = new Linker(Engine);
         WasmFunctionInstance.DefineHostFunctions(Linker);
         Linker.DefineWasi();
+        _eventAdapter = new Lazy<Module>(() => WasmEventAdapter.Compile(Engine));
         _ticker = new Thread(Tick) { IsBackground = true, Name = "wasm epoch ticker" };
         _ticker.Start();
     }
@@ -106,6 +109,9 @@ public sealed class WasmEngine : IDisposable
 
     /// <summary>The host functions and WASI, shared by every instance.</summary>
     internal Linker Linker { get; }
+
+    /// <summary>The compiled <see cref="WasmEventAdapter"/>, shared by every instance (compiled on first use).</summary>
+    internal Module EventAdapter => _eventAdapter.Value;
 
     /// <summary>Epoch ticks covering <paramref name="time"/>, plus one since the current tick may be about to end.</summary>
     public ulong TicksFor(TimeSpan time) => (ulong)Math.Ceiling(time / EpochInterval) + 1;
@@ -167,6 +173,11 @@ public sealed class WasmEngine : IDisposable
         }
 
         _modules.Clear();
+        if (_eventAdapter.IsValueCreated)
+        {
+            _eventAdapter.Value.Dispose();
+        }
+
         Linker.Dispose();
         Engine.Dispose();
         _config.Dispose();
