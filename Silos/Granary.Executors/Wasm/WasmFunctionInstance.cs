@@ -358,6 +358,7 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
 
     private void FinishEvent()
     {
+        SendPendingCasts();
         _stdout?.Flush();
         _stderr?.Flush();
 
