@@ -15,6 +15,13 @@ namespace Granary.Executors.Wasm;
 /// modules, cached by the SHA-256 of their bytes: the same code is compiled once whatever its path, and a rewritten
 /// file is compiled again. Stores created on <see cref="Engine"/> must set an epoch deadline before running code.
 /// </summary>
+/// <remarks>
+/// Epoch interruption is the only way Wasmtime can stop a guest by wall time, and it has a price: the check Cranelift
+/// puts at every loop header calls a builtin on its cold path, which makes the register allocator keep floating-point
+/// values that live across a loop in stack slots for the whole loop (about 3.5 times slower on the <c>matmul200</c>
+/// benchmark kernel, 10-50 % on the others). No setting of Wasmtime 50 avoids it; fuel costs the same. Measurements and
+/// the disassembly: README.md in this folder.
+/// </remarks>
 public sealed class WasmEngine : IDisposable
 {
     /// <summary>A deadline far enough ahead to mean "none" (the engine adds it to the current epoch, saturating).</summary>

@@ -51,8 +51,8 @@ internal sealed partial class WasmFunctionInstance
 
     /// <summary>
     /// Hands the casts the guest made so far in this event to the node, in the order it made them. Called when the
-    /// event ends (whether or not the guest trapped) and before a host function that waits for the node (a call must
-    /// not overtake the casts made before it, and neither may a sync). Delivering a cast while the guest still runs
+    /// event ends (whether or not the guest trapped) and before a call, a sync or a delayed cast the guest makes (none
+    /// of them may overtake the casts made before it). Delivering a cast while the guest still runs
     /// would wake the receiving instance on another thread-pool thread while this one is still busy; delivered as the
     /// event ends, the receiver usually runs next on this same thread (the cast ring of the executors benchmark).
     /// </summary>
@@ -109,8 +109,12 @@ internal sealed partial class WasmFunctionInstance
         self.AsSpan(InstanceId.UuidSize, InstanceId.UuidSize).CopyTo(Guest(componentPtr, InstanceId.UuidSize));
     }
 
-    private void DelayedCastImport(long delayMs, int targetPtr, int targetLen, int payloadPtr, int payloadLen) =>
+    private void DelayedCastImport(long delayMs, int targetPtr, int targetLen, int payloadPtr, int payloadLen)
+    {
+        // A delay of 0 may fire before the event ends: the casts made before it go first, as they did when sent at once.
+        SendPendingCasts();
         _context.DelayedCast(TimeSpan.FromMilliseconds(Math.Max(0, delayMs)), ReadName(targetPtr, targetLen), Guest(payloadPtr, payloadLen).ToArray());
+    }
 
     private void SyncImport(int dataPtr, int dataLen)
     {
