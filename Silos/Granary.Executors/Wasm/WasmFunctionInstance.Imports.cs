@@ -15,7 +15,6 @@ internal sealed partial class WasmFunctionInstance
     private const int MaxCachedNameBytes = 64;
 
     private readonly (byte[] Utf8, string Text)[] _names = new (byte[], string)[8];
-    private readonly List<PendingCast> _pendingCasts = [];
     private int _nameCount;
     private byte[]? _selfBytes;
 
@@ -44,43 +43,13 @@ internal sealed partial class WasmFunctionInstance
         caller.GetData() as WasmFunctionInstance ?? throw new InvalidOperationException("an EDGELESS host function was called from a store that is not a function instance's");
 
     private void CastImport(int targetPtr, int targetLen, int payloadPtr, int payloadLen) =>
-        _pendingCasts.Add(new PendingCast(ReadName(targetPtr, targetLen), default, Guest(payloadPtr, payloadLen).ToArray()));
+        _context.Cast(ReadName(targetPtr, targetLen), Guest(payloadPtr, payloadLen).ToArray());
 
     private void CastRawImport(int nodePtr, int componentPtr, int payloadPtr, int payloadLen) =>
-        _pendingCasts.Add(new PendingCast(null, ReadInstanceId(nodePtr, componentPtr), Guest(payloadPtr, payloadLen).ToArray()));
-
-    /// <summary>
-    /// Hands the casts the guest made so far in this event to the node, in the order it made them. Called when the
-    /// event ends (whether or not the guest trapped) and before a call, a sync or a delayed cast the guest makes (none
-    /// of them may overtake the casts made before it). Delivering a cast while the guest still runs
-    /// would wake the receiving instance on another thread-pool thread while this one is still busy; delivered as the
-    /// event ends, the receiver usually runs next on this same thread (the cast ring of the executors benchmark).
-    /// </summary>
-    private void SendPendingCasts()
-    {
-        if (_pendingCasts.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var cast in _pendingCasts)
-        {
-            if (cast.Alias is { } alias)
-            {
-                _context.Cast(alias, cast.Payload);
-            }
-            else
-            {
-                _context.CastRaw(cast.Target, cast.Payload);
-            }
-        }
-
-        _pendingCasts.Clear();
-    }
+        _context.CastRaw(ReadInstanceId(nodePtr, componentPtr), Guest(payloadPtr, payloadLen).ToArray());
 
     private int CallImport(int targetPtr, int targetLen, int payloadPtr, int payloadLen, int outPtrPtr, int outLenPtr)
     {
-        SendPendingCasts();
         var target = ReadName(targetPtr, targetLen);
         var payload = Guest(payloadPtr, payloadLen).ToArray();
         return WaitForCall(target, token => _context.CallAsync(target, payload, token), outPtrPtr, outLenPtr);
@@ -88,7 +57,6 @@ internal sealed partial class WasmFunctionInstance
 
     private int CallRawImport(int nodePtr, int componentPtr, int payloadPtr, int payloadLen, int outPtrPtr, int outLenPtr)
     {
-        SendPendingCasts();
         var target = ReadInstanceId(nodePtr, componentPtr);
         var payload = Guest(payloadPtr, payloadLen).ToArray();
         return WaitForCall(target.ToString(), token => _context.CallRawAsync(target, payload, token), outPtrPtr, outLenPtr);
@@ -111,14 +79,11 @@ internal sealed partial class WasmFunctionInstance
 
     private void DelayedCastImport(long delayMs, int targetPtr, int targetLen, int payloadPtr, int payloadLen)
     {
-        // A delay of 0 may fire before the event ends: the casts made before it go first, as they did when sent at once.
-        SendPendingCasts();
         _context.DelayedCast(TimeSpan.FromMilliseconds(Math.Max(0, delayMs)), ReadName(targetPtr, targetLen), Guest(payloadPtr, payloadLen).ToArray());
     }
 
     private void SyncImport(int dataPtr, int dataLen)
     {
-        SendPendingCasts();
         var state = Guest(dataPtr, dataLen).ToArray();
         var timeout = WaitBudget();
         using var cts = new CancellationTokenSource(timeout);
@@ -220,9 +185,6 @@ internal sealed partial class WasmFunctionInstance
 
     private InstanceId ReadInstanceId(int nodePtr, int componentPtr) =>
         new(InstanceId.ReadUuid(Guest(nodePtr, InstanceId.UuidSize)), InstanceId.ReadUuid(Guest(componentPtr, InstanceId.UuidSize)));
-
-    /// <summary>A cast the guest made during the event running now: to an output alias, or (no alias) to an instance.</summary>
-    private readonly record struct PendingCast(string? Alias, InstanceId Target, byte[] Payload);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WebAssembly function {Component}: call to {Target} failed: {Reason}")]
     private static partial void LogCallFailed(ILogger logger, string component, string target, string reason);

@@ -358,7 +358,6 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
 
     private void FinishEvent()
     {
-        SendPendingCasts();
         _stdout?.Flush();
         _stderr?.Flush();
 
