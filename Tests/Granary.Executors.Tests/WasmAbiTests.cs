@@ -46,6 +46,64 @@ public sealed class WasmAbiTests
         Assert.All(context.Casts, c => Assert.Equal(Bytes("x"), c.Payload));
     }
 
+    /// <summary>
+    /// On a cast: casts "first", calls "second", casts "third"; with the payload "trap", casts "before" and traps.
+    /// </summary>
+    private const string CastCallCast = """
+        #define IMPORT(n) __attribute__((import_module("env"), import_name(#n)))
+        IMPORT(cast_asm) void cast_asm(const char *, int, const void *, int);
+        IMPORT(call_asm) int call_asm(const char *, int, const void *, int, unsigned char **, int *);
+        static unsigned char heap[4096];
+        static int top;
+        unsigned char *edgeless_mem_alloc(int len) { unsigned char *p = heap + top; top += (len + 7) & ~7; return p; }
+        void edgeless_mem_free(unsigned char *p, int len) {}
+        void edgeless_mem_clear(void) { top = 0; }
+        void handle_init_asm(int a, int b, int c, int d) {}
+        void handle_stop_asm(void) {}
+        int handle_call_asm(int a, int b, int c, int d, int e, int f) { return 0; }
+        void handle_cast_asm(int node, int component, const unsigned char *p, int n) {
+            if (n == 4 && p[0] == 't') { cast_asm("before", 6, "0", 1); __builtin_trap(); }
+            unsigned char *reply;
+            int len;
+            cast_asm("first", 5, "1", 1);
+            call_asm("second", 6, "2", 1, &reply, &len);
+            cast_asm("third", 5, "3", 1);
+        }
+        """;
+
+    private static string CastCallCastModule => WasmModules.CompileSource(
+        "cast_call_cast", CastCallCast, "edgeless_mem_alloc", "edgeless_mem_free", "edgeless_mem_clear", "handle_init_asm", "handle_stop_asm", "handle_call_asm", "handle_cast_asm");
+
+    [Fact]
+    public async Task A_cast_made_before_a_call_reaches_the_node_before_the_call_and_one_made_after_it_follows()
+    {
+        var context = new FakeFunctionContext();
+        string[]? castsWhenCalled = null;
+        context.OnCall = (_, _) =>
+        {
+            castsWhenCalled = context.Casts.Select(c => c.Alias).ToArray();
+            return Task.FromResult(CallResult.NoReply);
+        };
+        var instance = await WasmTestHost.StartAsync(CastCallCastModule, context);
+
+        await instance.CastAsync(WasmTestHost.Source(), Bytes("go"), CancellationToken.None);
+
+        Assert.NotNull(castsWhenCalled);
+        Assert.Equal(["first"], castsWhenCalled);
+        Assert.Equal(["first", "third"], context.Casts.Select(c => c.Alias));
+    }
+
+    [Fact]
+    public async Task The_casts_a_guest_made_before_it_trapped_are_delivered()
+    {
+        var context = new FakeFunctionContext();
+        var instance = await WasmTestHost.StartAsync(CastCallCastModule, context);
+
+        await Assert.ThrowsAsync<WasmFunctionException>(() => instance.CastAsync(WasmTestHost.Source(), Bytes("trap"), CancellationToken.None));
+
+        Assert.Equal("before", Assert.Single(context.Casts).Alias);
+    }
+
     [Fact]
     public async Task Init_receives_the_init_payload_and_the_saved_state()
     {

@@ -176,6 +176,32 @@ public sealed class WasmExecutorTests
     }
 
     [Fact]
+    public async Task A_call_payload_larger_than_the_memory_limit_fails_the_event_naming_its_size()
+    {
+        var instance = await WasmTestHost.StartAsync(WasmModules.Example("noop"), new FakeFunctionContext(), new() { [WasmAnnotations.MaxMemoryPages] = "4" });
+
+        var error = await Assert.ThrowsAsync<WasmFunctionException>(() => instance.CallAsync(WasmTestHost.Source(), new byte[1 << 20], CancellationToken.None));
+
+        Assert.Contains("could not allocate 1048576 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task At_the_node_instance_limit_every_instance_can_still_cast_and_call()
+    {
+        // Casts and calls go through an adapter instance in the function's store: it must not take a function's slot.
+        var options = new WasmExecutorOptions { MaxInstances = 1 };
+        using var engine = new WasmEngine(Options.Create(options));
+        var context = new FakeFunctionContext();
+        var instance = await WasmTestHost.Executor(options, engine).CreateAsync(WasmTestHost.Deployment(WasmModules.Example("noop")), context);
+        await instance.InitAsync(null, null, CancellationToken.None);
+
+        await instance.CastAsync(WasmTestHost.Source(), Encoding.UTF8.GetBytes("x"), CancellationToken.None);
+        var result = await instance.CallAsync(WasmTestHost.Source(), Encoding.UTF8.GetBytes("y"), CancellationToken.None);
+
+        Assert.Equal(CallResultKind.NoReply, result.Kind);
+    }
+
+    [Fact]
     public async Task After_one_instance_traps_another_instance_of_the_same_module_keeps_serving()
     {
         var executor = WasmTestHost.Executor();

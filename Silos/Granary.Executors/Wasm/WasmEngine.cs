@@ -15,6 +15,13 @@ namespace Granary.Executors.Wasm;
 /// modules, cached by the SHA-256 of their bytes: the same code is compiled once whatever its path, and a rewritten
 /// file is compiled again. Stores created on <see cref="Engine"/> must set an epoch deadline before running code.
 /// </summary>
+/// <remarks>
+/// Epoch interruption is the only way Wasmtime can stop a guest by wall time, and it has a price: the check Cranelift
+/// puts at every loop header calls a builtin on its cold path, which makes the register allocator keep floating-point
+/// values that live across a loop in stack slots for the whole loop (about 3.5 times slower on the <c>matmul200</c>
+/// benchmark kernel, 10-50 % on the others). No setting of Wasmtime 50 avoids it; fuel costs the same. Measurements and
+/// the disassembly: README.md in this folder.
+/// </remarks>
 public sealed class WasmEngine : IDisposable
 {
     /// <summary>A deadline far enough ahead to mean "none" (the engine adds it to the current epoch, saturating).</summary>
@@ -29,6 +36,7 @@ public sealed class WasmEngine : IDisposable
     private readonly ConcurrentDictionary<string, Lazy<Task<WasmCompiledModule>>> _modules = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FileKey> _files = new(StringComparer.Ordinal);
     private readonly Config _config;
+    private readonly Lazy<Module> _eventAdapter;
     private readonly Thread _ticker;
     private readonly ManualResetEventSlim _stopping = new();
     private long _compilations;
@@ -64,8 +72,9 @@ public sealed class WasmEngine : IDisposable
 
         EpochInterval = o.EpochInterval;
         MaxWasmStackBytes = o.MaxWasmStackBytes;
+        // Each function instance may have two core instances in its store: the guest and its event adapter.
         using var pool = new PoolingAllocationConfig()
-            .WithMaxCoreInstances(o.MaxInstances)
+            .WithMaxCoreInstances(checked(2 * o.MaxInstances))
             .WithMaxMemories(o.MaxInstances)
             .WithMaxTables(o.MaxInstances)
             .WithMaxMemoriesPerModule(1)
@@ -85,6 +94,7 @@ public sealed class WasmEngine : IDisposable
         Linker = new Linker(Engine);
         WasmFunctionInstance.DefineHostFunctions(Linker);
         Linker.DefineWasi();
+        _eventAdapter = new Lazy<Module>(() => WasmEventAdapter.Compile(Engine));
         _ticker = new Thread(Tick) { IsBackground = true, Name = "wasm epoch ticker" };
         _ticker.Start();
     }
@@ -106,6 +116,9 @@ public sealed class WasmEngine : IDisposable
 
     /// <summary>The host functions and WASI, shared by every instance.</summary>
     internal Linker Linker { get; }
+
+    /// <summary>The compiled <see cref="WasmEventAdapter"/>, shared by every instance (compiled on first use).</summary>
+    internal Module EventAdapter => _eventAdapter.Value;
 
     /// <summary>Epoch ticks covering <paramref name="time"/>, plus one since the current tick may be about to end.</summary>
     public ulong TicksFor(TimeSpan time) => (ulong)Math.Ceiling(time / EpochInterval) + 1;
@@ -167,6 +180,11 @@ public sealed class WasmEngine : IDisposable
         }
 
         _modules.Clear();
+        if (_eventAdapter.IsValueCreated)
+        {
+            _eventAdapter.Value.Dispose();
+        }
+
         Linker.Dispose();
         Engine.Dispose();
         _config.Dispose();

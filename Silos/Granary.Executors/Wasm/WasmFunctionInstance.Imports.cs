@@ -77,8 +77,10 @@ internal sealed partial class WasmFunctionInstance
         self.AsSpan(InstanceId.UuidSize, InstanceId.UuidSize).CopyTo(Guest(componentPtr, InstanceId.UuidSize));
     }
 
-    private void DelayedCastImport(long delayMs, int targetPtr, int targetLen, int payloadPtr, int payloadLen) =>
+    private void DelayedCastImport(long delayMs, int targetPtr, int targetLen, int payloadPtr, int payloadLen)
+    {
         _context.DelayedCast(TimeSpan.FromMilliseconds(Math.Max(0, delayMs)), ReadName(targetPtr, targetLen), Guest(payloadPtr, payloadLen).ToArray());
+    }
 
     private void SyncImport(int dataPtr, int dataLen)
     {

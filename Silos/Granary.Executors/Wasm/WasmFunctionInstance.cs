@@ -33,16 +33,16 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
     private readonly Action<WasmFunctionInstance> _onEnded;
     private Store? _store;
     private Instance _instance = null!;
-    private Memory _memory = null!;
-    private Func<int, int> _alloc = null!;
-    private Action<int, int> _free = null!;
     private Action<int, int, int, int> _handleInit = null!;
 
-    // Looked up on first use: each lookup costs microseconds, and starting an instance needs none of them.
+    // Looked up (or, for the adapter, instantiated) on first use: each lookup costs microseconds in a new store, and
+    // starting an instance needs none of them.
+    private Memory? _memory;
+    private Func<int, int>? _alloc;
+    private Action<int, int>? _free;
     private Action? _clear;
-    private Action<int, int, int, int>? _handleCast;
-    private Func<int, int, int, int, int, int, int>? _handleCall;
     private Action? _handleStop;
+    private WasmEventAdapter? _adapter;
     private WasiOutput? _stdout;
     private WasiOutput? _stderr;
     private long _eventStarted;
@@ -109,44 +109,46 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
             self._handleInit(payloadPtr, payloadLength, statePtr, stateLength);
             if (payloadLength > 0)
             {
-                self._free(payloadPtr, payloadLength);
+                self.Free(payloadPtr, payloadLength);
             }
 
             if (stateLength > 0)
             {
-                self._free(statePtr, stateLength);
+                self.Free(statePtr, stateLength);
             }
         });
 
     private Action Clear => _clear ??= _instance.GetAction(WasmAbi.MemClear)!;
 
+    private Memory GuestMemory => _memory ??= _instance.GetMemory(WasmAbi.Memory)!;
+
+    private Action<int, int> Free => _free ??= _instance.GetAction<int, int>(WasmAbi.MemFree)!;
+
+    private WasmEventAdapter Adapter => _adapter ??= new WasmEventAdapter(_store!, _engine.EventAdapter, _instance);
+
     public Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
         RunEventAsync(WasmAbi.HandleCast, (source, message), static (self, s) =>
         {
-            self.Clear();
-            var component = self.CopyInUuid(s.source.ComponentId);
-            var node = self.CopyInUuid(s.source.NodeId);
-            var payload = self.CopyIn(s.message.Span);
-            (self._handleCast ??= self._instance.GetAction<int, int, int, int>(WasmAbi.HandleCast)!)(node, component, payload, s.message.Length);
-            self._free(component, InstanceId.UuidSize);
-            self._free(node, InstanceId.UuidSize);
-            if (s.message.Length > 0)
-            {
-                self._free(payload, s.message.Length);
-            }
+            // EDGELESS's sequence: clear; allocate component id, node id, payload; the handler (node id first); free them.
+            var adapter = self.Adapter;
+            var (component, node, payload) = adapter.BeginCast(s.message.Length);
+            self.WriteIn(s.source, component, node, payload, s.message.Span);
+            adapter.HandleCast();
         });
 
     public Task<CallResult> CallAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
         RunEventAsync(WasmAbi.HandleCall, (source, message), static (self, s) =>
         {
-            self.Clear();
-            var component = self.CopyInUuid(s.source.ComponentId);
-            var node = self.CopyInUuid(s.source.NodeId);
-            var payload = self.CopyIn(s.message.Span);
-            var outPtr = self.CopyIn(stackalloc byte[SlotSize]);
-            var outLen = self.CopyIn(stackalloc byte[SlotSize]);
-            var handleCall = self._handleCall ??= self._instance.GetFunction<int, int, int, int, int, int, int>(WasmAbi.HandleCall)!;
-            var code = handleCall(node, component, payload, s.message.Length, outPtr, outLen);
+            // As a cast, plus two zeroed 4-byte out slots after the payload; the reply is read before the frees (ids,
+            // slots, payload).
+            var adapter = self.Adapter;
+            var (component, node, payload, outPtr, outLen) = adapter.BeginCall(s.message.Length);
+            self.WriteIn(s.source, component, node, payload, s.message.Span);
+            self.Allocated(outPtr, SlotSize);
+            self.Allocated(outLen, SlotSize);
+            self.WriteInt32(outPtr, 0);
+            self.WriteInt32(outLen, 0);
+            var code = adapter.HandleCall();
             var result = code switch
             {
                 // The reply buffer belongs to the guest (the Rust crate frees it itself): it is copied, never freed here.
@@ -154,15 +156,7 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
                 0 => CallResult.NoReply,
                 _ => CallResult.Error($"WebAssembly function {self._component} answered the call with error code {code}"),
             };
-            self._free(component, InstanceId.UuidSize);
-            self._free(node, InstanceId.UuidSize);
-            self._free(outPtr, SlotSize);
-            self._free(outLen, SlotSize);
-            if (s.message.Length > 0)
-            {
-                self._free(payload, s.message.Length);
-            }
-
+            adapter.EndCall();
             return result;
         });
 
@@ -213,10 +207,11 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
         {
             var store = new Store(_engine.Engine, this);
             _store = store;
+            // Two instances: the guest, and the event adapter (no memory or table of its own) linked to it on first use.
             store.SetLimits(
                 memorySize: (long)_limits.MaxMemoryPages * Memory.PageSize,
                 tableElements: _limits.MaxTableElements,
-                instances: 1,
+                instances: 2,
                 tables: 1,
                 memories: 1);
             if (module.UsesWasi)
@@ -234,9 +229,6 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
             SetDeadline();
             var instance = _engine.Linker.Instantiate(store, module.Module);
             _instance = instance;
-            _memory = instance.GetMemory(WasmAbi.Memory) ?? throw new WasmFunctionException($"WebAssembly function {_component} has no memory.");
-            _alloc = instance.GetFunction<int, int>(WasmAbi.MemAlloc)!;
-            _free = instance.GetAction<int, int>(WasmAbi.MemFree)!;
             _handleInit = instance.GetAction<int, int, int, int>(WasmAbi.HandleInit)!;
             if (module.HasInitialize)
             {
@@ -434,7 +426,7 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
             WasmtimeException wasmtime => Cause(wasmtime.Message),
             _ => $"{ex.GetType().Name}: {ex.Message}",
         };
-        if (_store is not null && _memory is { } memory && memory.GetSize() >= _limits.MaxMemoryPages)
+        if (_store is not null && _instance is not null && GuestMemory.GetSize() >= _limits.MaxMemoryPages)
         {
             reason += $"; its memory is at the limit of {_limits.MaxMemoryPages} pages";
         }
@@ -460,8 +452,9 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
         var end = (ulong)(uint)ptr + (ulong)(uint)length;
         if (length < 0 || end > _memoryLength)
         {
-            _memoryBase = _memory.GetPointer();
-            _memoryLength = (ulong)_memory.GetLength();
+            var memory = GuestMemory;
+            _memoryBase = memory.GetPointer();
+            _memoryLength = (ulong)memory.GetLength();
             if (length < 0 || end > _memoryLength)
             {
                 throw new WasmFunctionException(
@@ -485,23 +478,29 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
     }
 
     /// <summary>Allocates <paramref name="length"/> bytes in the guest with its allocator.</summary>
-    private int Allocate(int length)
+    private int Allocate(int length) => Allocated((_alloc ??= _instance.GetFunction<int, int>(WasmAbi.MemAlloc)!)(length), length);
+
+    /// <summary>Fails naming the length when the guest's allocator returned 0 for a buffer of <paramref name="length"/> bytes.</summary>
+    private int Allocated(int ptr, int length)
     {
-        var ptr = _alloc(length);
         if (ptr == 0 && length > 0)
         {
             throw new WasmFunctionException(
-                $"WebAssembly function {_component} could not allocate {length} bytes (edgeless_mem_alloc returned 0; memory {_memory.GetSize()} of at most {_limits.MaxMemoryPages} pages)");
+                $"WebAssembly function {_component} could not allocate {length} bytes (edgeless_mem_alloc returned 0; memory {GuestMemory.GetSize()} of at most {_limits.MaxMemoryPages} pages)");
         }
 
         return ptr;
     }
 
-    private int CopyInUuid(Guid uuid)
+    /// <summary>
+    /// Writes an event's source ids and payload into the buffers the adapter allocated for them, after checking, in the
+    /// order they were allocated, that each was.
+    /// </summary>
+    private void WriteIn(InstanceId source, int component, int node, int payload, ReadOnlySpan<byte> message)
     {
-        var ptr = Allocate(InstanceId.UuidSize);
-        InstanceId.WriteUuid(uuid, Guest(ptr, InstanceId.UuidSize));
-        return ptr;
+        InstanceId.WriteUuid(source.ComponentId, Guest(Allocated(component, InstanceId.UuidSize), InstanceId.UuidSize));
+        InstanceId.WriteUuid(source.NodeId, Guest(Allocated(node, InstanceId.UuidSize), InstanceId.UuidSize));
+        message.CopyTo(Guest(Allocated(payload, message.Length), message.Length));
     }
 
     /// <summary>

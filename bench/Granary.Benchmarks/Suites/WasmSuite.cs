@@ -129,7 +129,7 @@ public sealed class WasmSuite : IBenchmarkSuite
             report.Note($"{metric}: wasmtime {median:0.###} ms, node {nodeMs:0.###} ms, ratio {median / nodeMs:0.##} (result {result}, {samples.Count} runs each)");
             report.Lower(metric, median, "ms", nodeMs);
             var noChecks = WithoutEpochChecks(await File.ReadAllBytesAsync(wasm, ct), perRound * 2, fresh);
-            report.Note($"{metric}: without epoch interruption (no time limit possible) {noChecks:0.###} ms, ratio {noChecks / nodeMs:0.##}: the time limit costs {median / noChecks:0.##}x");
+            report.Note($"{metric}: without epoch interruption (no time limit possible) {noChecks:0.###} ms, ratio {noChecks / nodeMs:0.##}: the time limit costs {median / noChecks:0.##}x (why: Silos/Granary.Executors/Wasm/README.md)");
         }
         finally
         {
