@@ -139,6 +139,48 @@ public sealed class PlatformSuite : IBenchmarkSuite
         var rate = await ChainThroughputAsync(domain, nodes, cancellationToken);
         report.Higher("chain3_events_per_s", rate, "events/s");
 
+        // The dashboard's cost: the same chain while a client follows every live page (as a browser would), against
+        // runs without it, alternated so that drift hits both alike.
+        long messages;
+        report.Note("events through the chain while the live pages are followed...");
+        var without = new List<double>();
+        var with = new List<double>();
+        await using (var dashboard = await DashboardFollower.StartAsync(cluster.Client, TimeSpan.FromSeconds(1)))
+        {
+            // Once unmeasured: the server, the pages and the feeds warm up (JIT) before any measured run.
+            await using (await dashboard.FollowAsync())
+            {
+                await ChainThroughputAsync(domain, nodes, cancellationToken);
+            }
+
+            // Pairs in both orders, so that whatever favours the first or second run of a pair cancels out.
+            for (var i = 0; i < 6; i++)
+            {
+                if (i % 2 == 0)
+                {
+                    without.Add(await ChainThroughputAsync(domain, nodes, cancellationToken));
+                }
+
+                await using (await dashboard.FollowAsync())
+                {
+                    await Task.Delay(1500, cancellationToken);
+                    with.Add(await ChainThroughputAsync(domain, nodes, cancellationToken));
+                }
+
+                if (i % 2 == 1)
+                {
+                    without.Add(await ChainThroughputAsync(domain, nodes, cancellationToken));
+                }
+            }
+
+            messages = dashboard.Messages;
+        }
+
+        report.Note($"followed: {messages} live messages; events/s without: {string.Join(", ", without.Select(r => r.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}; with: {string.Join(", ", with.Select(r => r.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}");
+        // Negative when the runs with the follower happened to be faster: noise, shown as measured.
+        var overhead = (Stats.Median(without) - Stats.Median(with)) / Stats.Median(without) * 100;
+        report.Lower("dashboard_overhead_pct", overhead, "%");
+
         report.Note("relocation after a node silo is killed...");
         var relocations = new List<double>();
         for (var i = 0; i < 5; i++)
