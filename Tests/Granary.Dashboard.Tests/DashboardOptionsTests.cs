@@ -48,4 +48,35 @@ public sealed class DashboardOptionsTests
             dir.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task With_an_access_token_only_requests_that_carry_it_are_answered()
+    {
+        var dir = Directory.CreateTempSubdirectory("granary-dashboard-");
+        try
+        {
+            await using var host = InaboxProcess.Start(dir.FullName, "--Granary:Sample:Enabled=false", "--Granary:Dashboard:AccessToken=s3cret");
+            var url = await host.DashboardUrlAsync(TimeSpan.FromSeconds(90));
+            using var cookies = new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() };
+            using var http = new HttpClient(cookies) { BaseAddress = url };
+
+            var refused = await http.GetAsync("/");
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Contains("Granary:Dashboard:AccessToken", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync("/orleans/")).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync("/?token=wrong")).StatusCode);
+
+            // Once with ?token=, then the cookie it set carries it.
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/?token=s3cret")).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/orleans/")).StatusCode);
+
+            using var bearer = new HttpClient { BaseAddress = url };
+            bearer.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "s3cret");
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await bearer.GetAsync("/nodes.html")).StatusCode);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }

@@ -90,6 +90,33 @@ public sealed class DashboardPageTests(DashboardHostFixture fixture) : IClassFix
         await Screenshots.SaveAsync(page, "dashboard-orleans");
     }
 
+    [Fact]
+    public async Task The_functions_page_shows_each_sample_instance_rate_from_the_performance_samples()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(new Uri(fixture.Url, "/functions.html").ToString());
+        var log = page.Locator(".instance-rate").Filter(new LocatorFilterOptions { HasText = "my-log" });
+        // The generator writes a line every 200 ms: about five events a second reach the file-log.
+        await Assertions.Expect(log.Locator(".eps")).ToHaveTextAsync(new Regex(@"^[1-9]"));
+        await Assertions.Expect(page.Locator(".instance-rate").Filter(new LocatorFilterOptions { HasText = "my-message-generator" })).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(page, "dashboard-functions");
+    }
+
+    [Fact]
+    public async Task The_events_page_lists_platform_events_as_they_come_and_filters_them_by_kind()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(new Uri(fixture.Url, "/events.html").ToString());
+        await page.Locator("#log .event[data-kind='PerformanceSample']").First.WaitForAsync();
+        await page.Locator("#kind").SelectOptionAsync("PerformanceSample");
+        await Assertions.Expect(page.Locator("#log .event:not([data-kind='PerformanceSample'])")).ToHaveCountAsync(0);
+        await page.Locator("#filter").FillAsync("no event mentions this");
+        await Assertions.Expect(page.Locator("#log .event")).ToHaveCountAsync(0);
+        await page.Locator("#filter").FillAsync("my-log");
+        await page.Locator("#log .event").First.WaitForAsync();
+        await Screenshots.SaveAsync(page, "dashboard-events");
+    }
+
     private async Task<string> CliNodeListAsync()
     {
         var output = new StringWriter();
