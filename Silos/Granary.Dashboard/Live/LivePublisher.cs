@@ -31,7 +31,7 @@ public sealed partial class LivePublisher(
             {
                 var (workflows, nodes) = await reader.ReadAsync(stoppingToken).ConfigureAwait(false);
                 // Pages redraw only on change; the nodes feed carries health history, so it changes every tick.
-                lastWorkflows = PublishChanged(topics.Workflows, JsonSerializer.Serialize(workflows with { At = default }, Json), lastWorkflows);
+                lastWorkflows = PublishChanged(topics.Workflows, JsonSerializer.Serialize(workflows, Json), lastWorkflows);
                 lastNodes = PublishChanged(topics.Nodes, JsonSerializer.Serialize(nodes, Json), lastNodes);
                 topics.Functions.Publish(JsonSerializer.Serialize(rates.View(time.GetUtcNow()), Json));
             }

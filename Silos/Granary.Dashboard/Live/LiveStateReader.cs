@@ -55,7 +55,7 @@ public sealed class LiveStateReader(GranaryClient client, IOptions<GranaryDashbo
             [.. workflows.Where(w => w.DomainId == d.DomainId).Select(w => w.Id)])).ToList();
         var functionRefs = snapshots.Values.SelectMany(s => s.Functions.Where(f => !f.IsResource).Select(f => new FunctionRefView(
             f.LogicalId.ToString(), s.DomainId, f.WorkflowId, f.Component, [.. f.Instances.Select(i => i.NodeId.ToString("D")).Distinct()]))).ToList();
-        return (new WorkflowsView(now, workflows), new NodesView(now, domainViews, nodes, functionRefs));
+        return (new WorkflowsView(workflows), new NodesView(now, domainViews, nodes, functionRefs));
     }
 
     private static WorkflowView Workflow(WorkflowDetails details, Dictionary<LogicalFunctionId, FunctionSnapshot> functions, Dictionary<Guid, string> nodeNames)

@@ -2,8 +2,8 @@ namespace Granary.Dashboard.Live;
 
 // What the live pages receive, as JSON (camelCase). These never cross grains: they are built from the grains' answers.
 
-/// <summary>Every workflow the controller knows, drawn on the workflows page.</summary>
-public sealed record WorkflowsView(DateTimeOffset At, IReadOnlyList<WorkflowView> Workflows);
+/// <summary>Every workflow the controller knows, drawn on the workflows page (no timestamp: it is sent only when it changes).</summary>
+public sealed record WorkflowsView(IReadOnlyList<WorkflowView> Workflows);
 
 /// <summary>One workflow: its components (graph nodes) and their channels (graph edges).</summary>
 public sealed record WorkflowView(string Id, string State, string? DomainId, DateTimeOffset StartedAt, IReadOnlyList<ComponentView> Components, IReadOnlyList<ChannelView> Channels);
