@@ -2,7 +2,8 @@
 # Installs the Debian packages the tests and benchmarks need, if any is missing. Idempotent.
 set -euo pipefail
 
-packages=(redis-server redis-tools wabt clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 docker.io busybox-static)
+packages=(redis-server redis-tools wabt clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 docker.io busybox-static
+  chromium)  # chromium: the dashboard's browser tests (Playwright drives it; Playwright's own browser download is never used)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -55,11 +55,11 @@ internal sealed class CommandContext(
         }
         catch (WorkflowRejectedException ex)
         {
-            return await FailAsync("The controller rejected the workflow: " + ex.Message, ExitCodes.ClusterError).ConfigureAwait(false);
+            return await FailAsync(GranaryErrors.Describe(ex), ExitCodes.ClusterError).ConfigureAwait(false);
         }
         catch (SiloUnavailableException ex)
         {
-            return await FailAsync("Cannot reach the cluster: " + ex.Message, ExitCodes.ClusterError).ConfigureAwait(false);
+            return await FailAsync(GranaryErrors.Describe(ex), ExitCodes.ClusterError).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

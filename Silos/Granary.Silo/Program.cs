@@ -10,10 +10,12 @@ using Granary.Hosting;
 using Granary.Grains.Redis;
 using Granary.Silo.Hosting;
 using Granary.Silo;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Providers;
 using StackExchange.Redis;
 
@@ -21,7 +23,7 @@ using StackExchange.Redis;
 // Granary__Role environment variable, or appsettings.json. "inabox" runs orchestrator and node in one process with
 // development clustering and in-process storage, streams and reminders (no external service) and deploys a sample
 // workflow.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var role = builder.Configuration["role"] ?? builder.Configuration["Granary:Role"] ?? "inabox";
 string[] known = ["inabox", "controller", "orchestrator", "node"];
 if (!known.Contains(role, StringComparer.Ordinal))
@@ -41,6 +43,9 @@ if (role == "inabox")
     builder.Services.Configure<HttpIngressOptions>(builder.Configuration.GetSection("Granary:Inabox:Node:HttpIngress"));
 }
 
+// The dashboards (Orleans' and Granary's live pages) on one HTTP endpoint, Granary:Dashboard:Url; the all-in-one host
+// serves them on http://127.0.0.1:8080 unless Granary:Dashboard:Enabled=false (Granary:Inabox:Dashboard).
+var dashboard = builder.AddGranaryDashboard(role == "inabox" ? "Granary:Inabox:Dashboard" : null);
 builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Granary:Node"));
 builder.Services.Configure<HttpIngressOptions>(builder.Configuration.GetSection("Granary:Node:HttpIngress"));
 builder.Services.Configure<DomainOptions>(builder.Configuration.GetSection("Granary:Domain"));
@@ -128,6 +133,11 @@ builder.UseOrleans(silo =>
     }
 
     silo.UseInMemoryReminderService();
+    if (dashboard)
+    {
+        silo.AddDashboard();
+    }
+
     if (runsController)
     {
         silo.AddGranaryController();
@@ -170,6 +180,11 @@ if (role == "inabox")
     builder.Services.AddHostedService<SampleWorkflowService>();
 }
 
-using var host = builder.Build();
-await host.RunAsync();
+await using var app = builder.Build();
+if (dashboard)
+{
+    app.MapGranaryDashboard();
+}
+
+await app.RunAsync();
 return 0;

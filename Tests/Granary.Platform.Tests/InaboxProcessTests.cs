@@ -127,26 +127,7 @@ public sealed class InaboxProcessTests
         }
     }
 
-    private static (Process Process, StringBuilder Output) StartHost(string workingDirectory, params string[] settings)
-    {
-        var silo = Path.Combine(AppContext.BaseDirectory, "granary-silo.dll");
-        // Free ports for the silo and the node's http-ingress, /metrics off: tests run beside each other and beside a
-        // developer's own all-in-one cluster. Later settings win, so a test can still turn /metrics on.
-        var psi = new ProcessStartInfo("dotnet", [silo, "--role", "inabox", $"--Granary:Silo:Port={LoopbackPorts.Free()}", $"--Granary:Silo:GatewayPort={LoopbackPorts.Free()}",
-            "--Granary:Node:MetricsPort=0", "--Granary:Node:HttpIngress:Url=http://127.0.0.1:0", .. settings])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = workingDirectory,
-        };
-        var process = Process.Start(psi)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return (process, output);
-    }
+    private static InaboxProcess StartHost(string workingDirectory, params string[] settings) => InaboxProcess.Start(workingDirectory, settings);
 
     private static async Task WaitForLinesAsync(Process process, StringBuilder output, string logFile, int lines)
     {

@@ -29,4 +29,8 @@ public sealed record NodeSummary
     /// <summary>When the node's registration expires unless refreshed.</summary>
     [Id(6)]
     public DateTimeOffset Deadline { get; init; }
+
+    /// <summary>True when the domain places no new instances on the node (<c>granary node list</c> shows it).</summary>
+    [Id(7)]
+    public bool Cordoned { get; init; }
 }

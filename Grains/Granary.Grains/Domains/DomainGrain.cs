@@ -305,6 +305,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
             ResourceClasses = [.. n.Descriptor.ResourceProviders.Select(p => p.ClassType).Distinct(StringComparer.Ordinal)],
             Labels = [.. n.Descriptor.Capabilities.Labels],
             Deadline = n.Deadline,
+            Cordoned = _cordoned.Contains(n.Descriptor.NodeId),
         }).ToList();
         return new DomainSummary
         {

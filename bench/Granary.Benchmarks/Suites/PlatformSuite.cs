@@ -139,6 +139,58 @@ public sealed class PlatformSuite : IBenchmarkSuite
         var rate = await ChainThroughputAsync(domain, nodes, cancellationToken);
         report.Higher("chain3_events_per_s", rate, "events/s");
 
+        // The dashboard's cost: the same chain while a client follows every live page (as a browser would), against a
+        // run without it just before or after. Each pair gives a relative drop; the median over pairs is reported, so
+        // that load from elsewhere, which changes slowly, affects both runs of a pair alike.
+        report.Note("events through the chain while the live pages are followed...");
+        var drops = new List<double>();
+        var pairs = new List<string>();
+        long messages;
+        await using (var dashboard = await DashboardFollower.StartAsync(cluster.Client, TimeSpan.FromSeconds(1)))
+        {
+            // Unmeasured first: the chain's code reaches its optimised tier, and the server, pages and feeds warm up.
+            for (var i = 0; i < 6; i++)
+            {
+                await using (await dashboard.FollowAsync())
+                {
+                    await ChainThroughputAsync(domain, nodes, cancellationToken);
+                }
+
+                await ChainThroughputAsync(domain, nodes, cancellationToken);
+            }
+
+            // Pairs in both orders, so that whatever favours the first or second run of a pair cancels out.
+            for (var i = 0; i < 8; i++)
+            {
+                var without = 0.0;
+                if (i % 2 == 0)
+                {
+                    without = await ChainThroughputAsync(domain, nodes, cancellationToken);
+                }
+
+                double with;
+                await using (await dashboard.FollowAsync())
+                {
+                    await Task.Delay(1500, cancellationToken);
+                    with = await ChainThroughputAsync(domain, nodes, cancellationToken);
+                }
+
+                if (i % 2 == 1)
+                {
+                    without = await ChainThroughputAsync(domain, nodes, cancellationToken);
+                }
+
+                drops.Add((without - with) / without * 100);
+                pairs.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{without:F0}/{with:F0}"));
+            }
+
+            messages = dashboard.Messages;
+        }
+
+        report.Note($"followed: {messages} live messages; events/s without/with the follower: {string.Join(", ", pairs)}");
+        // Negative when the runs with the follower happened to be faster: noise, shown as measured.
+        report.Lower("dashboard_overhead_pct", Stats.Median(drops), "%");
+
         report.Note("relocation after a node silo is killed...");
         var relocations = new List<double>();
         for (var i = 0; i < 5; i++)
