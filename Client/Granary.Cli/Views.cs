@@ -73,10 +73,11 @@ internal static class Views
             return;
         }
 
-        var table = NewTable("NODE", "NAME", "DOMAIN", "RUNTIMES", "RESOURCE CLASSES", "LABELS");
+        var table = NewTable("NODE", "NAME", "DOMAIN", "RUNTIMES", "RESOURCE CLASSES", "LABELS", "PROTECTION");
         foreach (var n in nodes)
         {
-            table.AddRow(Cell(n.NodeId.ToString("D")), Cell(n.Name.Length > 0 ? n.Name : "-"), Cell(n.DomainId), Cell(Join(n.Runtimes)), Cell(Join(n.ResourceClasses)), Cell(Join(n.Labels)));
+            table.AddRow(Cell(n.NodeId.ToString("D")), Cell(n.Name.Length > 0 ? n.Name : "-"), Cell(n.DomainId), Cell(Join(n.Runtimes)), Cell(Join(n.ResourceClasses)), Cell(Join(n.Labels)),
+                Cell(n.Protection.ToString().ToLowerInvariant()));
         }
 
         console.Write(table);

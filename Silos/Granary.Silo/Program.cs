@@ -4,6 +4,7 @@ using Granary.Grains.Controller;
 using Granary.Grains.Domains;
 using Granary.Grains.Events;
 using Granary.Grains.Nodes;
+using Granary.Grains.Protection;
 using Granary.Grains.Proxy;
 using Granary.Grains.Proxy.Redis;
 using Granary.Hosting;
@@ -44,6 +45,7 @@ if (role == "inabox")
 builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Granary:Node"));
 builder.Services.Configure<HttpIngressOptions>(builder.Configuration.GetSection("Granary:Node:HttpIngress"));
 builder.Services.Configure<DomainOptions>(builder.Configuration.GetSection("Granary:Domain"));
+builder.Services.Configure<ProtectionOptions>(builder.Configuration.GetSection("Granary:Protection"));
 builder.Services.Configure<ProxyOptions>(builder.Configuration.GetSection("Granary:Proxy"));
 builder.Services.Configure<SampleWorkflowOptions>(builder.Configuration.GetSection("Granary:Sample"));
 // With Granary:Redis (a redis:// URL) silos of several processes form one cluster: membership, directory and grain

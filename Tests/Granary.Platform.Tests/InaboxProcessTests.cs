@@ -133,7 +133,7 @@ public sealed class InaboxProcessTests
         // Free ports for the silo and the node's http-ingress, /metrics off: tests run beside each other and beside a
         // developer's own all-in-one cluster. Later settings win, so a test can still turn /metrics on.
         var psi = new ProcessStartInfo("dotnet", [silo, "--role", "inabox", $"--Granary:Silo:Port={LoopbackPorts.Free()}", $"--Granary:Silo:GatewayPort={LoopbackPorts.Free()}",
-            "--Granary:Node:MetricsPort=0", "--Granary:Node:HttpIngress:Url=http://127.0.0.1:0", .. settings])
+            "--Granary:Node:MetricsPort=0", "--Granary:Node:HttpIngress:Url=http://127.0.0.1:0", "--Granary:Protection:Enabled=false", .. settings])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -29,4 +29,8 @@ public sealed record NodeSummary
     /// <summary>When the node's registration expires unless refreshed.</summary>
     [Id(6)]
     public DateTimeOffset Deadline { get; init; }
+
+    /// <summary>The node's protection state: normal, limited (throttled) or tainted (no new placements, shedding).</summary>
+    [Id(10)]
+    public Protection.NodeProtectionState Protection { get; init; }
 }
