@@ -3,7 +3,9 @@ namespace Granary.Grains.Nodes;
 /// <summary>
 /// Measures a node's usage from Linux /proc (stat, meminfo, loadavg) and the file system holding
 /// <see cref="NodeProbePaths.DiskPath"/>. Machine-wide CPU use is the busy share of the CPU time that passed between
-/// two samples (the first sample measures since boot). A missing /proc file gives zeros, never an exception.
+/// two samples (the first sample measures since boot). With <see cref="NodeProbePaths.CpuCgroup"/>, CPU use is instead
+/// the CPU time that cgroup's processes used between two samples, in percent of all logical CPUs over the time that
+/// passed (0 for the first sample). A missing file gives zeros, never an exception.
 /// </summary>
 public sealed class NodeUsageProbe(NodeProbePaths? paths = null, TimeProvider? timeProvider = null) : INodeUsageProbe
 {
@@ -11,6 +13,7 @@ public sealed class NodeUsageProbe(NodeProbePaths? paths = null, TimeProvider? t
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly Lock _lock = new();
     private ProcParsers.CpuTimes _last;
+    private (long UsageNanoseconds, long Timestamp)? _lastCgroup;
 
     /// <inheritdoc/>
     public NodeUsage Sample()
@@ -19,10 +22,11 @@ public sealed class NodeUsageProbe(NodeProbePaths? paths = null, TimeProvider? t
         var memory = ProcParsers.ParseMemInfo(Read("meminfo"));
         var load = ProcParsers.ParseLoadAvg(Read("loadavg"));
         var (diskTotal, diskAvailable) = ProbeFiles.DiskSpace(_paths.DiskPath);
+        var cores = cpu.Cpus > 0 ? cpu.Cpus : Environment.ProcessorCount;
         double busy;
         lock (_lock)
         {
-            busy = ProcParsers.CpuTimes.BusyPercent(_last, cpu);
+            busy = _paths.CpuCgroup is { } cgroup ? CgroupPercent(cgroup, cores) : ProcParsers.CpuTimes.BusyPercent(_last, cpu);
             _last = cpu;
         }
 
@@ -30,7 +34,7 @@ public sealed class NodeUsageProbe(NodeProbePaths? paths = null, TimeProvider? t
         {
             At = _time.GetUtcNow(),
             CpuPercent = busy,
-            CpuCores = cpu.Cpus > 0 ? cpu.Cpus : Environment.ProcessorCount,
+            CpuCores = cores,
             MemTotalBytes = memory.TotalKb * 1024,
             MemAvailableBytes = memory.AvailableKb * 1024,
             DiskTotalBytes = diskTotal,
@@ -39,6 +43,23 @@ public sealed class NodeUsageProbe(NodeProbePaths? paths = null, TimeProvider? t
             Load5 = load.Five,
             Load15 = load.Fifteen,
         };
+    }
+
+    /// <summary>The cgroup's CPU time since the previous sample, in percent of <paramref name="cores"/> CPUs over the time that passed.</summary>
+    private double CgroupPercent(string cgroup, int cores)
+    {
+        var usage = ProcParsers.ParseCgroupCpuNanoseconds(
+            ProbeFiles.ReadOrEmpty(Path.Combine(cgroup, "cpu.stat")), ProbeFiles.ReadOrEmpty(Path.Combine(cgroup, "cpuacct.usage")));
+        var now = _time.GetTimestamp();
+        var previous = _lastCgroup;
+        _lastCgroup = (usage, now);
+        if (previous is not { } last)
+        {
+            return 0;
+        }
+
+        var wall = _time.GetElapsedTime(last.Timestamp, now).TotalSeconds * Math.Max(1, cores);
+        return wall <= 0 ? 0 : Math.Clamp((usage - last.UsageNanoseconds) / 1e9 / wall * 100, 0, 100);
     }
 
     private string Read(string relative) => ProbeFiles.ReadOrEmpty(Path.Combine(_paths.ProcRoot, relative));

@@ -130,6 +130,24 @@ internal static class ProcParsers
         return new CpuTimes(total, idle, cpus);
     }
 
+    /// <summary>
+    /// The CPU time a cgroup used, in nanoseconds: <c>usage_usec</c> of cgroup v2's <c>cpu.stat</c> when present, else
+    /// cgroup v1's <c>cpuacct.usage</c> (already in nanoseconds); 0 when neither reads.
+    /// </summary>
+    public static long ParseCgroupCpuNanoseconds(string cpuStat, string cpuacctUsage)
+    {
+        foreach (var line in cpuStat.Split('\n'))
+        {
+            var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 2 && fields[0] == "usage_usec")
+            {
+                return LongAt(fields, 1) * 1000;
+            }
+        }
+
+        return long.TryParse(cpuacctUsage.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var nanoseconds) ? nanoseconds : 0;
+    }
+
     /// <summary>The first three fields of /proc/loadavg.</summary>
     public static LoadAverages ParseLoadAvg(string text)
     {

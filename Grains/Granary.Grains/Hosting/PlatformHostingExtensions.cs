@@ -23,7 +23,9 @@ public static class PlatformHostingExtensions
         builder.Services.TryAddSingleton<NodeTelemetry>();
         builder.Services.TryAddSingleton<NodeRuntime>();
         AddProtectionOptions(builder);
-        builder.Services.TryAddSingleton<INodeUsageProbe>(sp => new NodeUsageProbe(timeProvider: sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton<INodeUsageProbe>(sp => new NodeUsageProbe(
+            new NodeProbePaths { CpuCgroup = sp.GetRequiredService<IOptions<ProtectionOptions>>().Value.CpuCgroup },
+            sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton<NodeUsageSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeUsageSampler>());
         builder.Services.AddSingleton<NodeAgent>();

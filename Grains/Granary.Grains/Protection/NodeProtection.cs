@@ -8,7 +8,7 @@ namespace Granary.Grains.Protection;
 /// Limited → Tainted after as many more, and Limited or Tainted → Normal after as many samples in a row with every
 /// resource below the release level. A sample between the release level and the thresholds breaks both runs (the
 /// state holds: hysteresis). Every sample of a tainted node that is not below the release level asks for one instance
-/// to be shed. Samples not newer than the last one are ignored (a refresh that was retried), so a sample never
+/// to be shed. Only the watched resources (<see cref="ProtectionThresholds.Watch"/>) count. Samples not newer than the last one are ignored (a refresh that was retried), so a sample never
 /// counts twice. Pure: no clock, no I/O.
 /// </summary>
 public sealed class NodeProtection(ProtectionThresholds thresholds)
@@ -35,7 +35,7 @@ public sealed class NodeProtection(ProtectionThresholds thresholds)
         _lastSample = sample.At;
         var (metric, value, threshold) = Worst(sample);
         var breached = value > threshold;
-        var released = ProtectionThresholds.Resources.All(r => sample.PercentOf(r) < Thresholds.Release);
+        var released = Thresholds.Watched.All(r => sample.PercentOf(r) < Thresholds.Release);
         if (breached)
         {
             _breaches++;
@@ -74,9 +74,9 @@ public sealed class NodeProtection(ProtectionThresholds thresholds)
     /// <summary>The resource with the largest excess over (or the smallest distance below) its threshold.</summary>
     private (ProtectedResource Metric, double Value, double Threshold) Worst(NodeUsage sample)
     {
-        var worst = ProtectionThresholds.Resources[0];
+        var worst = ProtectedResource.Cpu;
         var excess = double.NegativeInfinity;
-        foreach (var resource in ProtectionThresholds.Resources)
+        foreach (var resource in Thresholds.Watched)
         {
             var over = sample.PercentOf(resource) - Thresholds.For(resource);
             if (over > excess)
@@ -85,6 +85,7 @@ public sealed class NodeProtection(ProtectionThresholds thresholds)
             }
         }
 
-        return (worst, sample.PercentOf(worst), Thresholds.For(worst));
+        // Nothing watched: nothing is ever breached.
+        return double.IsNegativeInfinity(excess) ? (worst, 0, double.PositiveInfinity) : (worst, sample.PercentOf(worst), Thresholds.For(worst));
     }
 }

@@ -16,6 +16,15 @@ public sealed class ProtectionOptions
     /// <summary>How often every node samples its CPU, memory, disk and load; each refresh carries the samples taken since the previous one.</summary>
     public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Nodes only: a cgroup directory whose CPU time is the node's CPU use (see <see cref="Nodes.NodeProbePaths.CpuCgroup"/>);
+    /// null measures the whole machine.
+    /// </summary>
+    public string? CpuCgroup { get; set; }
+
+    /// <summary>The resources watched (default all four).</summary>
+    public WatchedResources Watch { get; set; } = WatchedResources.All;
+
     /// <summary>CPU threshold: machine-wide CPU busy time, in percent.</summary>
     public double Cpu { get; set; } = 80;
 
@@ -49,7 +58,7 @@ public sealed class ProtectionOptions
     /// <summary>The thresholds of a node of domain <paramref name="domainId"/> with <paramref name="labels"/>.</summary>
     public ProtectionThresholds Resolve(string domainId, IEnumerable<string> labels)
     {
-        var thresholds = new ProtectionThresholds(Cpu, Memory, Disk, Load, Release, ConsecutiveSamples);
+        var thresholds = new ProtectionThresholds(Cpu, Memory, Disk, Load, Release, ConsecutiveSamples, Watch);
         if (Domains.TryGetValue(domainId, out var domain))
         {
             thresholds = domain.ApplyTo(thresholds);

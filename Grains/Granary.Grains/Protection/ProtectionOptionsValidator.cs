@@ -44,7 +44,7 @@ internal sealed class ProtectionOptionsValidator : IValidateOptions<ProtectionOp
             failures.Add($"{section}:ConsecutiveSamples must be at least 1; found {thresholds.ConsecutiveSamples}.");
         }
 
-        foreach (var resource in ProtectionThresholds.Resources)
+        foreach (var resource in thresholds.Watched)
         {
             if (thresholds.Release >= thresholds.For(resource))
             {

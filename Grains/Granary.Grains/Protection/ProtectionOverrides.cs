@@ -21,6 +21,9 @@ public sealed class ProtectionOverrides
     /// <summary>Samples in a row it takes to limit, taint or restore.</summary>
     public int? ConsecutiveSamples { get; set; }
 
+    /// <summary>The resources watched.</summary>
+    public WatchedResources? Watch { get; set; }
+
     /// <summary><paramref name="thresholds"/> with the values set here.</summary>
     public ProtectionThresholds ApplyTo(ProtectionThresholds thresholds) => new(
         Cpu ?? thresholds.Cpu,
@@ -28,5 +31,6 @@ public sealed class ProtectionOverrides
         Disk ?? thresholds.Disk,
         Load ?? thresholds.Load,
         Release ?? thresholds.Release,
-        ConsecutiveSamples ?? thresholds.ConsecutiveSamples);
+        ConsecutiveSamples ?? thresholds.ConsecutiveSamples,
+        Watch ?? thresholds.Watch);
 }

@@ -97,4 +97,32 @@ public sealed class NodeUsageTests : IDisposable
         Assert.InRange(usage.DiskPercent, 0.001, 100);
         Assert.True(usage.CpuCores >= 1);
     }
+
+    [Fact]
+    public void Cgroup_cpu_time_reads_v2_usage_usec_before_v1_cpuacct_usage()
+    {
+        Assert.Equal(5_000_000, ProcParsers.ParseCgroupCpuNanoseconds("usage_usec 5000\nuser_usec 4000\nsystem_usec 1000\n", "123"));
+        Assert.Equal(123, ProcParsers.ParseCgroupCpuNanoseconds(string.Empty, "123\n"));
+        Assert.Equal(0, ProcParsers.ParseCgroupCpuNanoseconds(string.Empty, string.Empty));
+    }
+
+    [Fact]
+    public void With_a_cgroup_the_probe_measures_the_cgroups_cpu_time_over_the_time_that_passed()
+    {
+        var proc = Path.Combine(_workspace.Root, "proc");
+        _workspace.Write("proc/stat", StatBefore);
+        var cgroup = Path.Combine(_workspace.Root, "cgroup");
+        _workspace.Write("cgroup/cpu.stat", "usage_usec 1000000\n");
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var probe = new NodeUsageProbe(new NodeProbePaths { ProcRoot = proc, DiskPath = _workspace.Root, CpuCgroup = cgroup }, time);
+
+        var first = probe.Sample();
+        time.Advance(TimeSpan.FromSeconds(2));
+        _workspace.Write("cgroup/cpu.stat", "usage_usec 2000000\n");
+        var second = probe.Sample();
+
+        // One CPU-second in two seconds on two logical CPUs: a quarter of the machine.
+        Assert.Equal(0, first.CpuPercent);
+        Assert.Equal(25, second.CpuPercent, precision: 6);
+    }
 }

@@ -168,4 +168,25 @@ public sealed class NodeProtectionTests
             [NodeProtectionState.Normal, NodeProtectionState.Normal, NodeProtectionState.Limited, NodeProtectionState.Limited, NodeProtectionState.Limited, NodeProtectionState.Tainted],
             states);
     }
+
+    [Fact]
+    public void Resources_left_out_of_the_watch_neither_breach_nor_hold_back_a_restore()
+    {
+        var node = new NodeProtection(new ProtectionThresholds(80, 80, 80, 80, 70, 2, WatchedResources.Cpu));
+        ProtectionStep Next(double cpu, double load)
+        {
+            _time.Advance(Interval);
+            return node.Observe(Usage.Of(_time.GetUtcNow(), cpu: cpu, load: load))!.Value;
+        }
+
+        var ignored = new[] { Next(10, 300), Next(10, 300) };
+        Next(95, 300);
+        var limited = Next(95, 300);
+        Next(10, 300);
+        var restored = Next(10, 300);
+
+        Assert.All(ignored, s => Assert.Equal(NodeProtectionState.Normal, s.State));
+        Assert.Equal((ProtectionTransition.Limited, ProtectedResource.Cpu), (limited.Transition, limited.Metric));
+        Assert.Equal(ProtectionTransition.Restored, restored.Transition);
+    }
 }
