@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Granary.Grains.Nodes;
 
-/// <summary>A resource whose use a domain's protection watches on every node (see <see cref="NodeUsage"/>).</summary>
+/// <summary>A resource whose use a domain's protection watches on every node (see <see cref="NodeUsage"/>); JSON names it (<c>"Cpu"</c>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ProtectedResource>))]
 public enum ProtectedResource
 {
     /// <summary>Machine-wide CPU busy time, percent of all logical CPUs.</summary>

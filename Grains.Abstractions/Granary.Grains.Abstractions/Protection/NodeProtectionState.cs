@@ -1,9 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace Granary.Grains.Protection;
 
 /// <summary>
 /// Where a node stands in its domain's protection (FRACTAL's edge controller): usage above a threshold first limits
-/// it, a breach that persists taints it, and usage below the release level restores it.
+/// it, a breach that persists taints it, and usage below the release level restores it. JSON names it (<c>"Tainted"</c>).
 /// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<NodeProtectionState>))]
 public enum NodeProtectionState
 {
     /// <summary>Usage within the thresholds: nothing is limited.</summary>
