@@ -128,7 +128,8 @@ internal sealed partial class InstanceHost : IFunctionContext
 
     /// <summary>
     /// Protection: an instance that can have its CPU limited (a container) gets <see cref="NodeThrottle.CpuFraction"/>;
-    /// any other gets <see cref="NodeThrottle.EventsPerSecond"/> as a cap on the events its mailbox hands it.
+    /// another function instance (WebAssembly, .NET) gets <see cref="NodeThrottle.EventsPerSecond"/> as a cap on the
+    /// events its mailbox hands it. Resources are left alone: they serve their node's other instances.
     /// </summary>
     public async Task ApplyThrottleAsync(NodeThrottle throttle, CancellationToken cancellationToken = default)
     {
@@ -136,7 +137,7 @@ internal sealed partial class InstanceHost : IFunctionContext
         {
             await limited.LimitCpuAsync(throttle.CpuFraction, cancellationToken).ConfigureAwait(false);
         }
-        else
+        else if (Deployment.Function is not null)
         {
             _rate.SetRate(throttle.EventsPerSecond);
         }

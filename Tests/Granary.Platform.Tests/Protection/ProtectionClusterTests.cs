@@ -179,14 +179,18 @@ public sealed class ProtectionClusterTests
         _probes.For("node-0").Script(95, 95, 75);
         await WaitForAsync<NodeLimited>(platform);
         var key = Guid.NewGuid().ToString("N");
-        var lid = (await platform.DomainGrain.DeployWorkflow("capped", new WorkflowSpec
+        var components = await platform.DomainGrain.DeployWorkflow("capped", new WorkflowSpec
         {
             Functions = [PlatformCluster.Function<CounterFunction>("counter", $"key={key}")],
-        }))["counter"];
+            Resources = [new ResourceSpec("log", ResourceClasses.FileLog) { Configurations = new Dictionary<string, string> { ["filename"] = Path.Combine(Path.GetTempPath(), $"{key}.log") } }],
+        });
+        var lid = components["counter"];
         var counter = (await platform.DomainGrain.Inspect()).Instances[lid].Single();
+        var log = (await platform.DomainGrain.Inspect()).Instances[components["log"]].Single();
         var node = platform.Cluster.Client.GetGrain<INodeGrain>(counter.NodeId.ToString("D"));
         var source = InstanceId.NewOn(Guid.NewGuid());
         await platform.WaitAsync(() => Task.FromResult(runtime.EventRates.GetValueOrDefault(counter) == 20));
+        Assert.Null(runtime.EventRates[log]);
 
         for (var i = 0; i < Events; i++)
         {
@@ -200,6 +204,8 @@ public sealed class ProtectionClusterTests
         _probes.For("node-0").Set(cpu: 10);
         await WaitForAsync<NodeRestored>(platform);
         await platform.WaitAsync(() => Task.FromResult(runtime.EventRates.GetValueOrDefault(counter, -1) is null));
+        await platform.DomainGrain.StopWorkflow("capped");
+        File.Delete(Path.Combine(Path.GetTempPath(), $"{key}.log"));
     }
 
     [Fact]
