@@ -65,4 +65,17 @@ public sealed class ProtectionOptionsTests
     {
         Assert.True(new ProtectionOptionsValidator().Validate(null, new ProtectionOptions()).Succeeded);
     }
+
+    [Fact]
+    public void The_watched_resources_bind_from_a_comma_separated_list()
+    {
+        var options = Bind(new()
+        {
+            ["Granary:Protection:Watch"] = "Cpu, Memory, Disk",
+            ["Granary:Protection:Labels:tier=small:Watch"] = "Cpu",
+        });
+
+        Assert.Equal(WatchedResources.Cpu | WatchedResources.Memory | WatchedResources.Disk, options.Resolve("d", []).Watch);
+        Assert.Equal([Granary.Grains.Nodes.ProtectedResource.Cpu], options.Resolve("d", ["tier=small"]).Watched);
+    }
 }
