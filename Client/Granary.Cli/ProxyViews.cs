@@ -17,12 +17,12 @@ internal static class ProxyViews
             return;
         }
 
-        var table = Views.NewTable("NODE", "MEM FREE (kB)", "MEM USED (kB)", "MEM AVAILABLE (kB)", "PROC CPU (%)", "PROC MEM (kB)", "PROC VMEM (kB)", "LOAD 1/5/15", "DISK FREE (B)");
+        var table = Views.NewTable("NODE", "MEM FREE (kB)", "MEM USED (kB)", "MEM AVAILABLE (kB)", "PROC CPU (%)", "PROC MEM (kB)", "PROC VMEM (kB)", "LOAD 1/5/15", "DISK FREE (B)", "PROTECTION");
         foreach (var node in nodes)
         {
             if (node.Health is not { ValueKind: JsonValueKind.Object } health)
             {
-                table.AddRow(Views.Cell(node.NodeId), Views.Cell("no health report"), Views.Cell("-"), Views.Cell("-"), Views.Cell("-"), Views.Cell("-"), Views.Cell("-"), Views.Cell("-"), Views.Cell("-"));
+                table.AddRow(Views.Cell(node.NodeId), Views.Cell("no health report"), Views.Cell("-"), Views.Cell("-"), Views.Cell("-"), Views.Cell("-"), Views.Cell("-"), Views.Cell("-"), Views.Cell("-"), Views.Cell("-"));
                 continue;
             }
 
@@ -35,7 +35,8 @@ internal static class ProxyViews
                 Views.Cell(Field(health, "proc_memory")),
                 Views.Cell(Field(health, "proc_vmemory")),
                 Views.Cell($"{Load(health, "load_avg_1")} {Load(health, "load_avg_5")} {Load(health, "load_avg_15")}"),
-                Views.Cell(Field(health, "disk_free_space")));
+                Views.Cell(Field(health, "disk_free_space")),
+                Views.Cell(health.TryGetProperty(ProxyKeys.ProtectionField, out var protection) ? protection.ToString() : "-"));
         }
 
         console.Write(table);

@@ -73,10 +73,11 @@ internal static class Views
             return;
         }
 
-        var table = NewTable("NODE", "NAME", "DOMAIN", "RUNTIMES", "RESOURCE CLASSES", "LABELS", "CORDONED");
+        var table = NewTable("NODE", "NAME", "DOMAIN", "RUNTIMES", "RESOURCE CLASSES", "LABELS", "CORDONED", "PROTECTION");
         foreach (var n in nodes)
         {
-            table.AddRow(Cell(n.NodeId.ToString("D")), Cell(n.Name.Length > 0 ? n.Name : "-"), Cell(n.DomainId), Cell(Join(n.Runtimes)), Cell(Join(n.ResourceClasses)), Cell(Join(n.Labels)), Cell(n.Cordoned ? "yes" : "no"));
+            table.AddRow(Cell(n.NodeId.ToString("D")), Cell(n.Name.Length > 0 ? n.Name : "-"), Cell(n.DomainId), Cell(Join(n.Runtimes)), Cell(Join(n.ResourceClasses)), Cell(Join(n.Labels)),
+                Cell(n.Cordoned ? "yes" : "no"), Cell(n.Protection.ToString().ToLowerInvariant()));
         }
 
         console.Write(table);

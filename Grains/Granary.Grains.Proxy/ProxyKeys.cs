@@ -36,6 +36,17 @@ public static class ProxyKeys
 
     public static string Performance(InstanceId pid) => PerformancePrefix + pid.ComponentId.ToString("D");
 
+    /// <summary>The field of <c>node:health:NODE</c> holding the node's protection state: normal, limited or tainted.</summary>
+    public const string ProtectionField = "protection";
+
+    /// <summary>The EDGELESS health fields of the node, plus <see cref="ProtectionField"/>.</summary>
+    private static string HealthJson(NodeSnapshot node)
+    {
+        var health = JsonSerializer.SerializeToNode(node.Health)!.AsObject();
+        health[ProtectionField] = node.Protection.ToString().ToLowerInvariant();
+        return health.ToJsonString();
+    }
+
     /// <summary>Every string key the snapshot mirrors to, with its value.</summary>
     public static Dictionary<string, string> Render(DomainSnapshot snapshot)
     {
@@ -44,7 +55,7 @@ public static class ProxyKeys
         {
             var id = node.Descriptor.NodeId;
             keys[Capabilities(id)] = JsonSerializer.Serialize(node.Descriptor.Capabilities);
-            keys[Health(id)] = JsonSerializer.Serialize(node.Health);
+            keys[Health(id)] = HealthJson(node);
             foreach (var provider in node.Descriptor.ResourceProviders)
             {
                 keys[Provider(provider.ProviderId)] = JsonSerializer.Serialize(new Dictionary<string, object>

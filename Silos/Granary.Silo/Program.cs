@@ -4,6 +4,7 @@ using Granary.Grains.Controller;
 using Granary.Grains.Domains;
 using Granary.Grains.Events;
 using Granary.Grains.Nodes;
+using Granary.Grains.Protection;
 using Granary.Grains.Proxy;
 using Granary.Grains.Proxy.Redis;
 using Granary.Hosting;
@@ -41,6 +42,10 @@ if (role == "inabox")
     // which Granary:Node settings override. Node-only hosts keep the endpoint off and the ingress on a free port.
     builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Granary:Inabox:Node"));
     builder.Services.Configure<HttpIngressOptions>(builder.Configuration.GetSection("Granary:Inabox:Node:HttpIngress"));
+
+    // One node has nowhere to shed to: protection would stop the sample whenever the machine is busy. It stays off
+    // here unless Granary:Protection:Enabled=true (Granary:Inabox:Protection).
+    builder.Services.Configure<ProtectionOptions>(builder.Configuration.GetSection("Granary:Inabox:Protection"));
 }
 
 // The dashboards (Orleans' and Granary's live pages) on one HTTP endpoint, Granary:Dashboard:Url; the all-in-one host
@@ -49,6 +54,7 @@ var dashboard = builder.AddGranaryDashboard(role == "inabox" ? "Granary:Inabox:D
 builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Granary:Node"));
 builder.Services.Configure<HttpIngressOptions>(builder.Configuration.GetSection("Granary:Node:HttpIngress"));
 builder.Services.Configure<DomainOptions>(builder.Configuration.GetSection("Granary:Domain"));
+builder.Services.Configure<ProtectionOptions>(builder.Configuration.GetSection("Granary:Protection"));
 builder.Services.Configure<ProxyOptions>(builder.Configuration.GetSection("Granary:Proxy"));
 builder.Services.Configure<SampleWorkflowOptions>(builder.Configuration.GetSection("Granary:Sample"));
 // With Granary:Redis (a redis:// URL) silos of several processes form one cluster: membership, directory and grain

@@ -168,6 +168,9 @@ public sealed partial class CliTests(ControllerClusterFixture fixture) : IClassF
             Assert.Contains(node.Name, nodes.Out, StringComparison.Ordinal);
         }
 
+        Assert.Contains("PROTECTION", nodes.Out, StringComparison.Ordinal);
+        Assert.Contains("normal", nodes.Out, StringComparison.Ordinal);
+
         var inspect = await RunAsync("node", "inspect", "node-1");
         Assert.Equal(ExitCodes.Success, inspect.Exit);
         Assert.Contains(Cluster.Nodes[1].Name, inspect.Out, StringComparison.Ordinal);

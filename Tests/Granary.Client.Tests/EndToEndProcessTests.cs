@@ -56,6 +56,9 @@ public sealed class EndToEndProcessTests : IAsyncLifetime
             $"--Granary:Redis={_redis.ConnectionString}", $"--Granary:Silo:Port={FreePort()}", $"--Granary:Silo:GatewayPort={gatewayPort}",
             $"--Granary:Silo:ClusterId={cluster}",
             "--Granary:Node:RefreshInterval=00:00:01", "--Granary:Domain:KeepAliveInterval=00:00:01",
+
+            // Protection would act on the test machine's real usage (Tests/Granary.Platform.Tests/Protection covers it).
+            "--Granary:Protection:Enabled=false",
         ])
         {
             RedirectStandardOutput = true,

@@ -1,4 +1,5 @@
 using Granary.Grains.Events;
+using Granary.Grains.Protection;
 using Granary.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -33,6 +34,9 @@ public sealed class TestCluster : IAsyncDisposable
             silo.AddInProcessGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, Storage);
             silo.AddInProcessGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, Storage);
             silo.AddMemoryStreams(PlatformStreams.DefaultProvider);
+
+            // Protection acts on the real usage of the machine running the tests: off unless a test turns it on.
+            silo.Services.Configure<ProtectionOptions>(o => o.Enabled = false);
             options.ConfigureSilo?.Invoke(silo);
             Action<ISiloBuilder>? next;
             lock (_nextLock)

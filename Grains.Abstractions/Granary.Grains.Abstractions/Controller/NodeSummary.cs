@@ -33,4 +33,8 @@ public sealed record NodeSummary
     /// <summary>True when the domain places no new instances on the node (<c>granary node list</c> shows it).</summary>
     [Id(7)]
     public bool Cordoned { get; init; }
+
+    /// <summary>The node's protection state: normal, limited (throttled) or tainted (no new placements, shedding).</summary>
+    [Id(10)]
+    public Protection.NodeProtectionState Protection { get; init; }
 }

@@ -14,4 +14,11 @@ public sealed class NodeProbePaths
 
     /// <summary>A path on the file system whose size and free space are reported. Default <c>/</c>.</summary>
     public string DiskPath { get; set; } = "/";
+
+    /// <summary>
+    /// A cgroup directory whose CPU time is the node's CPU use (cgroup v2 <c>cpu.stat</c> <c>usage_usec</c>, or v1
+    /// <c>cpuacct.usage</c>), for a node that shares its machine with other work: the node then measures its slice
+    /// rather than the whole machine. Null (the default) measures the whole machine from <c>/proc/stat</c>.
+    /// </summary>
+    public string? CpuCgroup { get; set; }
 }

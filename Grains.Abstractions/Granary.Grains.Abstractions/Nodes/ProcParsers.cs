@@ -24,6 +24,21 @@ internal static class ProcParsers
     internal readonly record struct DiskTotals(long Reads, long Writes);
 
     /// <summary>
+    /// The aggregate <c>cpu</c> line of /proc/stat in clock ticks since boot: all time (guest time is already part of
+    /// user and nice, so it is not added again), idle time (idle plus iowait), and the number of <c>cpuN</c> lines.
+    /// </summary>
+    internal readonly record struct CpuTimes(long Total, long Idle, int Cpus)
+    {
+        /// <summary>The busy share of the time that passed from <paramref name="earlier"/> to <paramref name="later"/>, in percent (0 when none passed).</summary>
+        public static double BusyPercent(CpuTimes earlier, CpuTimes later)
+        {
+            var total = later.Total - earlier.Total;
+            var idle = later.Idle - earlier.Idle;
+            return total <= 0 ? 0 : Math.Clamp((double)(total - idle) / total * 100, 0, 100);
+        }
+    }
+
+    /// <summary>
     /// Counts <c>processor</c> entries as logical CPUs and distinct (<c>physical id</c>, <c>core id</c>) pairs as
     /// physical cores (all logical CPUs when the file has no core ids, as on many ARM boards). The model is
     /// <c>model name</c> (x86) or <c>Model</c> (ARM); the clock is the first <c>bogomips</c> value, any case.
@@ -82,6 +97,55 @@ internal static class ProcParsers
         }
 
         return new MemInfo(total, free, available ?? free);
+    }
+
+    /// <summary>The aggregate <c>cpu</c> line of /proc/stat (user nice system idle iowait irq softirq steal ...) and the count of per-CPU lines.</summary>
+    public static CpuTimes ParseCpuStat(string text)
+    {
+        long total = 0, idle = 0;
+        var cpus = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length == 0 || !fields[0].StartsWith("cpu", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (fields[0] != "cpu")
+            {
+                cpus++;
+                continue;
+            }
+
+            // user nice system idle iowait irq softirq steal: guest and guest_nice (fields 9 and 10) are counted in user and nice.
+            for (var i = 1; i < fields.Length && i <= 8; i++)
+            {
+                total += LongAt(fields, i);
+            }
+
+            idle = LongAt(fields, 4) + LongAt(fields, 5);
+        }
+
+        return new CpuTimes(total, idle, cpus);
+    }
+
+    /// <summary>
+    /// The CPU time a cgroup used, in nanoseconds: <c>usage_usec</c> of cgroup v2's <c>cpu.stat</c> when present, else
+    /// cgroup v1's <c>cpuacct.usage</c> (already in nanoseconds); 0 when neither reads.
+    /// </summary>
+    public static long ParseCgroupCpuNanoseconds(string cpuStat, string cpuacctUsage)
+    {
+        foreach (var line in cpuStat.Split('\n'))
+        {
+            var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 2 && fields[0] == "usage_usec")
+            {
+                return LongAt(fields, 1) * 1000;
+            }
+        }
+
+        return long.TryParse(cpuacctUsage.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var nanoseconds) ? nanoseconds : 0;
     }
 
     /// <summary>The first three fields of /proc/loadavg.</summary>

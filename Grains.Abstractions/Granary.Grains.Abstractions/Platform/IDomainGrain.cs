@@ -47,7 +47,7 @@ public interface IDomainGrain : IGrainWithStringKey
     /// workflow, then stops the old instance (with several instances, one that is not on the target yet moves). With
     /// <c>state_policy=global</c> the new instance starts from the state last synced. Doing nothing when the function
     /// already runs only on the target. Fails with <see cref="DomainRequestRejectedException"/>, changing nothing,
-    /// when the function or node is unknown, the node is cordoned or does not meet the function's deployment
+    /// when the function or node is unknown, the node is cordoned or tainted (protection) or does not meet the function's deployment
     /// requirements, the function has no running instance, or the node fails to start it.
     /// </summary>
     Task Migrate(LogicalFunctionId function, Guid nodeId);

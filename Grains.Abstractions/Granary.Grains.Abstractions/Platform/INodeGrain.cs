@@ -1,5 +1,6 @@
 using Granary.Grains.Functions;
 using Granary.Grains.Identity;
+using Granary.Grains.Protection;
 
 namespace Granary.Grains.Platform;
 
@@ -37,6 +38,12 @@ public interface INodeGrain : IGrainWithStringKey
 
     /// <summary>Delivers a call to an instance of this node (in order with the casts of <paramref name="source"/>) and returns its answer.</summary>
     Task<CallResult> Call(InstanceId target, InstanceId source, long sequence, [Immutable] byte[] payload);
+
+    /// <summary>
+    /// Protection: applies <paramref name="throttle"/> to every instance of this node, those started later included,
+    /// until another throttle replaces it (<see cref="NodeThrottle.None"/> lifts it).
+    /// </summary>
+    Task Throttle(NodeThrottle throttle);
 
     /// <summary>Answers at once: the orchestrator's keep-alive probe.</summary>
     [AlwaysInterleave]

@@ -25,4 +25,11 @@ public sealed record NodeRegistration
 
     [Id(4)]
     public List<FunctionExecutionSample> Performance { get; init; } = [];
+
+    /// <summary>
+    /// Protection: the usage samples the node took since its previous refresh (one per
+    /// <c>Granary:Protection:SampleInterval</c>), oldest first; the domain feeds them to its protection in order.
+    /// </summary>
+    [Id(10)]
+    public List<NodeUsage> Usage { get; init; } = [];
 }

@@ -1,5 +1,6 @@
 using Granary.Grains.Nodes;
 using Granary.Grains.Placement;
+using Granary.Grains.Protection;
 
 namespace Granary.Grains.Platform;
 
@@ -16,4 +17,8 @@ public sealed record NodeSnapshot
     /// <summary>True when the node takes no new placements (its running instances stay).</summary>
     [Id(2)]
     public bool Cordoned { get; init; }
+
+    /// <summary>The node's protection state: normal, limited (throttled) or tainted (no new placements, shedding).</summary>
+    [Id(10)]
+    public NodeProtectionState Protection { get; init; }
 }

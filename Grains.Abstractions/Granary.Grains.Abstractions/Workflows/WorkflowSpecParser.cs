@@ -171,6 +171,7 @@ public static class WorkflowSpecParser
             if (annotations is not null)
             {
                 CheckRequirements(annotations, path + ".annotations");
+                CheckPriority(annotations, path + ".annotations");
             }
 
             if (name is null || classSpecification is null || outputMapping is null || annotations is null)
@@ -320,6 +321,16 @@ public static class WorkflowSpecParser
             foreach (var error in errors)
             {
                 Error(Join(path, error.Path), error.Message);
+            }
+        }
+
+        /// <summary>Protection: <c>priority</c>, when present, is an integer (a tainted node sheds the lowest first).</summary>
+        private void CheckPriority(IReadOnlyDictionary<string, string> annotations, string path)
+        {
+            if (annotations.TryGetValue(AnnotationNames.Priority, out var priority)
+                && !int.TryParse(priority.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                Error(Join(path, AnnotationNames.Priority), $"must be an integer (a tainted node sheds the lowest priority first); found '{priority}'");
             }
         }
 

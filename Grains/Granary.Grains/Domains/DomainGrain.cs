@@ -5,6 +5,7 @@ using Granary.Grains.Identity;
 using Granary.Grains.Nodes;
 using Granary.Grains.Placement;
 using Granary.Grains.Platform;
+using Granary.Grains.Protection;
 using Granary.Grains.Workflows;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,7 +27,8 @@ namespace Granary.Grains.Domains;
 /// </summary>
 [GrainType("granary.domain")]
 [SiloRolePlacement(SiloRoles.Orchestrator)]
-internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogger<DomainGrain> logger, TimeProvider time, IClusterManifestProvider manifests)
+internal sealed partial class DomainGrain(
+    IOptions<DomainOptions> options, ILogger<DomainGrain> logger, TimeProvider time, IClusterManifestProvider manifests, IOptions<ProtectionOptions> protectionOptions)
     : Grain, IDomainGrain
 {
     private static readonly GrainType ControllerGrainType = GrainType.Create("granary.controller");
@@ -42,9 +44,11 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
     private long _registrations;
     private long _keepAliveRounds;
     private PlatformEventSink? _events;
+    private DomainProtection _protection = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _protection = new DomainProtection(protectionOptions.Value, this.GetPrimaryKeyString());
         _random = _options.RandomSeed is { } seed ? new Random(seed) : new Random();
         this.RegisterGrainTimer(KeepAliveAsync, _options.KeepAliveInterval, _options.KeepAliveInterval);
         return Task.CompletedTask;
@@ -59,6 +63,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
             // The node restarted: whatever it ran is gone.
             LogNodeRestarted(logger, registration.Node.DisplayName);
             _nodes.Remove(id);
+            _protection.Forget(id);
             Publish(new NodeLost(id, this.GetPrimaryKeyString(), "restarted (registered with a new nonce)", time.GetUtcNow()));
             await RecoverFromLostNodesAsync([id]);
         }
@@ -74,6 +79,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
             await PlaceMissingAsync();
         }
 
+        await ProtectAsync(id, registration);
         return deadline;
     }
 
@@ -168,6 +174,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
                 Descriptor = n.Descriptor,
                 Health = n.Health,
                 Cordoned = _cordoned.Contains(n.Descriptor.NodeId),
+                Protection = _protection.StateOf(n.Descriptor.NodeId),
             })],
             Functions = [.. _functions.Select(f => new FunctionSnapshot
             {
@@ -208,6 +215,11 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
             throw new DomainRequestRejectedException($"Cannot migrate {what} to node {node}: the node is cordoned.");
         }
 
+        if (_protection.IsTainted(nodeId))
+        {
+            throw new DomainRequestRejectedException($"Cannot migrate {what} to node {node}: the node is tainted (protection).");
+        }
+
         var verdict = moving.Requirements.Check(target.Descriptor);
         if (!verdict.IsEligible)
         {
@@ -225,22 +237,39 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
             return;
         }
 
-        var old = moving.Instances[index];
-        InstanceId started;
         try
         {
-            started = await Node(nodeId).StartInstance(moving.Template);
+            await MoveInstanceAsync(moving, moving.Instances[index], nodeId);
         }
         catch (Exception ex)
         {
             throw new DomainRequestRejectedException($"Cannot migrate {what} to node {node}: the node failed to start it: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// Starts a replacement of <paramref name="old"/> on <paramref name="nodeId"/> (failing, with nothing changed, when
+    /// the node cannot start it), re-patches the workflow, then stops the old instance; returns the new one.
+    /// </summary>
+    private async Task<InstanceId> MoveInstanceAsync(LogicalFunction moving, InstanceId old, Guid nodeId)
+    {
+        var started = await Node(nodeId).StartInstance(moving.Template);
 
         // Make before break: upstream components are wired to the new instance before the old one stops.
-        moving.Instances[index] = started;
+        var index = moving.Instances.IndexOf(old);
+        if (index >= 0)
+        {
+            moving.Instances[index] = started;
+        }
+        else
+        {
+            moving.Instances.Add(started);
+        }
+
         LogMigrated(logger, moving.Name, old, started);
         await PatchWorkflowAsync(moving.WorkflowId);
         await TryAsync(() => Node(old.NodeId).StopInstance(old), $"stop {old}");
+        return started;
     }
 
     public async Task Cordon(Guid nodeId, bool cordoned)
@@ -306,6 +335,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
             Labels = [.. n.Descriptor.Capabilities.Labels],
             Deadline = n.Deadline,
             Cordoned = _cordoned.Contains(n.Descriptor.NodeId),
+            Protection = _protection.StateOf(n.Descriptor.NodeId),
         }).ToList();
         return new DomainSummary
         {
@@ -420,6 +450,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         {
             LogNodeLost(logger, _nodes[id].Descriptor.DisplayName, reasons[id]);
             _nodes.Remove(id);
+            _protection.Forget(id);
             Publish(new NodeLost(id, this.GetPrimaryKeyString(), reasons[id], time.GetUtcNow()));
         }
 
@@ -516,13 +547,17 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
         while (function.Instances.Count < function.Requirements.MaxInstances)
         {
             var eligible = _nodes.Values.OrderBy(n => n.Order)
-                .Where(n => !_cordoned.Contains(n.Descriptor.NodeId) && function.Requirements.Check(n.Descriptor).IsEligible).ToList();
+                .Where(n => !_cordoned.Contains(n.Descriptor.NodeId) && function.Requirements.Check(n.Descriptor).IsEligible)
+                .Where(n => !_protection.IsTainted(n.Descriptor.NodeId)) // protection: tainted nodes take no new placements
+                .ToList();
             if (eligible.Count == 0)
             {
                 var reasons = _nodes.Count == 0
                     ? "no node is registered"
                     : string.Join("; ", _nodes.Values.Select(n => _cordoned.Contains(n.Descriptor.NodeId)
                         ? $"node {n.Descriptor.DisplayName} is cordoned"
+                        : _protection.IsTainted(n.Descriptor.NodeId)
+                        ? $"node {n.Descriptor.DisplayName} is tainted (protection)"
                         : function.Requirements.Check(n.Descriptor).ToString()));
                 SetUnplaced(function, reasons);
                 return started;

@@ -1,5 +1,6 @@
 using Granary.Grains.Domains;
 using Granary.Grains.Nodes;
+using Granary.Grains.Protection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,12 @@ public static class PlatformHostingExtensions
         SiloRoles.Add(builder, SiloRoles.Node, configure);
         builder.Services.TryAddSingleton<NodeTelemetry>();
         builder.Services.TryAddSingleton<NodeRuntime>();
+        AddProtectionOptions(builder);
+        builder.Services.TryAddSingleton<INodeUsageProbe>(sp => new NodeUsageProbe(
+            new NodeProbePaths { CpuCgroup = sp.GetRequiredService<IOptions<ProtectionOptions>>().Value.CpuCgroup },
+            sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton<NodeUsageSampler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeUsageSampler>());
         builder.Services.AddSingleton<NodeAgent>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<NodeAgent>());
         builder.Services.AddHostedService<NodeEventPublisher>();
@@ -30,6 +37,26 @@ public static class PlatformHostingExtensions
     }
 
     /// <summary>Gives this silo the "orchestrator" role, so domain orchestrator and logical function grains may live here.</summary>
-    public static ISiloBuilder AddGranaryOrchestrator(this ISiloBuilder builder, Action<DomainOptions>? configure = null) =>
-        SiloRoles.Add(builder, SiloRoles.Orchestrator, configure);
+    public static ISiloBuilder AddGranaryOrchestrator(this ISiloBuilder builder, Action<DomainOptions>? configure = null)
+    {
+        AddProtectionOptions(builder);
+        return SiloRoles.Add(builder, SiloRoles.Orchestrator, configure);
+    }
+
+    /// <summary>
+    /// Configures node protection (<see cref="ProtectionOptions"/>, section <c>Granary:Protection</c> in the host) on a
+    /// node or orchestrator silo: nodes sample at its interval, domains apply its thresholds.
+    /// </summary>
+    public static ISiloBuilder AddGranaryProtection(this ISiloBuilder builder, Action<ProtectionOptions> configure)
+    {
+        AddProtectionOptions(builder);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    private static void AddProtectionOptions(ISiloBuilder builder)
+    {
+        builder.Services.AddOptions<ProtectionOptions>().ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProtectionOptions>, ProtectionOptionsValidator>());
+    }
 }

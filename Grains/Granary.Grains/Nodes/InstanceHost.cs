@@ -4,6 +4,7 @@ using Granary.Grains.Execution;
 using Granary.Grains.Functions;
 using Granary.Grains.Identity;
 using Granary.Grains.Platform;
+using Granary.Grains.Protection;
 using Microsoft.Extensions.Logging;
 
 namespace Granary.Grains.Nodes;
@@ -22,6 +23,7 @@ internal sealed partial class InstanceHost : IFunctionContext
     private string? _initPayload;
     private readonly List<(string Alias, byte[] Payload)> _heldCasts = [];
     private readonly RemoteCastBuffer _remoteCasts = new();
+    private readonly EventRateLimiter _rate;
     private volatile bool _patched;
     private Task? _loop;
     private int _roundRobin;
@@ -37,7 +39,11 @@ internal sealed partial class InstanceHost : IFunctionContext
         Deployment = deployment;
         Meter = meter;
         Sampler = node.Options.PerformanceSamples ? new ExecutionSampler(node.Options.MaxSamplesPerRefresh) : null;
+        _rate = new EventRateLimiter(node.Time);
     }
+
+    /// <summary>Protection: the cap on events per second now in force (null when none).</summary>
+    public double? EventsPerSecond => _rate.PerSecond;
 
     public InstanceId Self { get; }
 
@@ -120,9 +126,27 @@ internal sealed partial class InstanceHost : IFunctionContext
         return reply.Task;
     }
 
-    /// <summary>Runs stop as the last event, then disposes the instance.</summary>
+    /// <summary>
+    /// Protection: an instance that can have its CPU limited (a container) gets <see cref="NodeThrottle.CpuFraction"/>;
+    /// another function instance (WebAssembly, .NET) gets <see cref="NodeThrottle.EventsPerSecond"/> as a cap on the
+    /// events its mailbox hands it. Resources are left alone: they serve their node's other instances.
+    /// </summary>
+    public async Task ApplyThrottleAsync(NodeThrottle throttle, CancellationToken cancellationToken = default)
+    {
+        if (_instance is ICpuLimitedInstance limited)
+        {
+            await limited.LimitCpuAsync(throttle.CpuFraction, cancellationToken).ConfigureAwait(false);
+        }
+        else if (Deployment.Function is not null)
+        {
+            _rate.SetRate(throttle.EventsPerSecond);
+        }
+    }
+
+    /// <summary>Runs stop as the last event (what is queued before it runs first, at full speed), then disposes the instance.</summary>
     public async Task StopAsync()
     {
+        _rate.SetRate(null);
         var done = new TaskCompletionSource<CallResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (_mailbox.Writer.TryWrite(new Work(WorkKind.Stop, default, default, null, done)))
         {
@@ -155,6 +179,21 @@ internal sealed partial class InstanceHost : IFunctionContext
                 {
                     work.Reply?.TrySetResult(CallResult.Error($"instance {Self} crashed"));
                     continue;
+                }
+
+                if (work.Kind is WorkKind.Cast or WorkKind.Call && !_rate.TryTake(out _, out _))
+                {
+                    // Protection's cap on events per second: the event waits here, the ones behind it in the mailbox.
+                    EndTurns();
+                    try
+                    {
+                        await _rate.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        work.Reply?.TrySetResult(CallResult.Error($"instance {Self} is stopped"));
+                        continue;
+                    }
                 }
 
                 BeginTurn();

@@ -9,12 +9,12 @@ namespace Granary.Grains.Nodes;
 /// interval, so the orchestrator knows it is alive. Capabilities are detected once at start
 /// (<see cref="NodeCapabilitiesProbe"/>, with the values configured in <see cref="NodeOptions"/> taking precedence);
 /// every refresh carries a fresh health sample (<see cref="NodeHealthProbe"/>) and the performance samples recorded
-/// since the previous one. A failed refresh is retried at the next interval (its performance samples are dropped);
+/// since the previous one, and the usage samples protection took meanwhile (<see cref="NodeUsageSampler"/>). A failed refresh is retried at the next interval (its performance samples are dropped);
 /// the orchestrator declares the node lost only when its deadline (two intervals) passes.
 /// It runs while the silo is active: it starts once the silo has joined the cluster, and when the silo shuts down it
 /// stops refreshing, then stops the node's instances before the silo leaves the cluster.
 /// </summary>
-internal sealed partial class NodeAgent(NodeRuntime node, IGrainFactory grains, ILogger<NodeAgent> logger, TimeProvider time) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed partial class NodeAgent(NodeRuntime node, NodeUsageSampler usage, IGrainFactory grains, ILogger<NodeAgent> logger, TimeProvider time) : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly Guid _nonce = Guid.NewGuid();
     private readonly NodeHealthProbe _health = new(timeProvider: time);
@@ -60,6 +60,7 @@ internal sealed partial class NodeAgent(NodeRuntime node, IGrainFactory grains, 
                     Nonce = _nonce,
                     RefreshInterval = options.RefreshInterval,
                     Performance = node.DrainPerformanceSamples(),
+                    Usage = usage.Drain(),
                 }).ConfigureAwait(false);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

@@ -1,6 +1,7 @@
 using Granary.Grains.Functions;
 using Granary.Grains.Identity;
 using Granary.Grains.Platform;
+using Granary.Grains.Protection;
 
 namespace Granary.Grains.Nodes;
 
@@ -47,6 +48,8 @@ internal sealed class NodeGrain(NodeRuntime node) : Grain, INodeGrain
         node.Receive(source, sequence, () => answer.SetResult(node.CallAsync(target, source, payload)));
         return answer.Task.Unwrap();
     }
+
+    public Task Throttle(NodeThrottle throttle) => node.ThrottleAsync(throttle);
 
     public Task Ping() => Task.CompletedTask;
 

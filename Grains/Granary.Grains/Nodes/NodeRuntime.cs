@@ -3,6 +3,7 @@ using Granary.Grains.Execution;
 using Granary.Grains.Functions;
 using Granary.Grains.Identity;
 using Granary.Grains.Platform;
+using Granary.Grains.Protection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,16 +24,16 @@ public sealed partial class NodeRuntime : IDisposable
     private readonly Dictionary<string, IFunctionExecutor> _executors;
     private readonly IServiceProvider _services;
     private readonly NodeTelemetry _telemetry;
-    private readonly TimeProvider _time;
     private IGrainFactory? _grainFactory;
     private long _started;
+    private NodeThrottle _throttle = NodeThrottle.None;
 
     /// <summary>Set once the node shuts down: instances that end now are stopping, not crashing.</summary>
     private volatile bool _stopping;
 
     public NodeRuntime(IEnumerable<IFunctionExecutor> executors, IOptions<NodeOptions> options, IServiceProvider services, NodeTelemetry telemetry, TimeProvider time, ILogger<NodeRuntime> logger)
     {
-        _time = time;
+        Time = time;
         _inbound = new InboundOrder(time);
         _executors = executors.ToDictionary(e => e.Kind, StringComparer.Ordinal);
         Options = options.Value;
@@ -53,6 +54,15 @@ public sealed partial class NodeRuntime : IDisposable
 
     internal ILogger Logger { get; }
 
+    /// <summary>The clock of the node (rate caps of protection wait on it).</summary>
+    internal TimeProvider Time { get; }
+
+    /// <summary>Protection: the throttle the node's instances run with now.</summary>
+    public NodeThrottle Throttle => Volatile.Read(ref _throttle);
+
+    /// <summary>Protection: the cap on events per second of each WebAssembly or .NET instance, by instance (null when none).</summary>
+    public IReadOnlyDictionary<InstanceId, double?> EventRates => _instances.ToDictionary(i => i.Key, i => i.Value.EventsPerSecond);
+
     /// <summary>Function runtimes this node offers (DOTNET, RUST_WASM, CONTAINER).</summary>
     public IReadOnlyList<string> Runtimes => _executors.Values.Where(e => !e.IsResource).Select(e => e.Kind).Order().ToList();
 
@@ -63,7 +73,7 @@ public sealed partial class NodeRuntime : IDisposable
 
     /// <summary>The way to node <paramref name="nodeId"/>; kept, as every remote event needs one.</summary>
     private RemoteNode Remote(Guid nodeId) =>
-        _remoteNodes.TryGetValue(nodeId, out var remote) ? remote : _remoteNodes.GetOrAdd(nodeId, id => new RemoteNode(GrainFactory.GetGrain<INodeGrain>(id.ToString("D")), _time));
+        _remoteNodes.TryGetValue(nodeId, out var remote) ? remote : _remoteNodes.GetOrAdd(nodeId, id => new RemoteNode(GrainFactory.GetGrain<INodeGrain>(id.ToString("D")), Time));
 
     public IReadOnlyCollection<InstanceStatus> Instances => _instances.Values.Select(h => h.Status).ToList();
 
@@ -110,7 +120,35 @@ public sealed partial class NodeRuntime : IDisposable
 
         _telemetry.Started(id);
         LogStarted(Logger, id, deployment.Name, kind);
+        if (Throttle is { IsNone: false } throttle)
+        {
+            await ApplyAsync(host, throttle).ConfigureAwait(false);
+        }
+
         return id;
+    }
+
+    /// <summary>
+    /// Protection: applies <paramref name="throttle"/> to every instance now and to those started later (see
+    /// <see cref="INodeGrain.Throttle"/>); an instance that fails to apply it is logged and keeps running.
+    /// </summary>
+    public async Task ThrottleAsync(NodeThrottle throttle)
+    {
+        Volatile.Write(ref _throttle, throttle);
+        LogThrottled(Logger, throttle.IsNone ? "lifted" : $"containers at {throttle.CpuFraction:P0} of their CPU, other instances at most {throttle.EventsPerSecond} events/s");
+        await Task.WhenAll(_instances.Values.Select(h => ApplyAsync(h, throttle))).ConfigureAwait(false);
+    }
+
+    private async Task ApplyAsync(InstanceHost host, NodeThrottle throttle)
+    {
+        try
+        {
+            await host.ApplyThrottleAsync(throttle).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogThrottleFailed(Logger, host.Self, ex.Message);
+        }
     }
 
     public Task StopAsync(InstanceId id) => StopAsync(id, "stopped by the orchestrator");
@@ -288,6 +326,12 @@ public sealed partial class NodeRuntime : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Started instance {Instance} of {Component} ({Kind})")]
     private static partial void LogStarted(ILogger logger, InstanceId instance, string component, string kind);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Protection throttle {Throttle}")]
+    private static partial void LogThrottled(ILogger logger, string throttle);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not apply the protection throttle to instance {Instance}: {Reason}")]
+    private static partial void LogThrottleFailed(ILogger logger, InstanceId instance, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped instance {Instance} of {Component}")]
     private static partial void LogStopped(ILogger logger, InstanceId instance, string component);

@@ -117,7 +117,10 @@ public sealed partial class ContainerFunctionExecutor : IFunctionExecutor, IAsyn
             throw new ContainerFunctionException($"Function {deployment.Name}: the Docker Engine did not create a container from {image.ImageWithTag}: {Reason(e)}", e);
         }
 
-        var instance = new ContainerFunctionInstance(_runtime, context, deployment.Name, id, new Uri($"http://127.0.0.1:{port}{basePath}/"), token);
+        var instance = new ContainerFunctionInstance(_runtime, context, deployment.Name, id, new Uri($"http://127.0.0.1:{port}{basePath}/"), token)
+        {
+            NanoCpus = limits.NanoCpus,
+        };
         _runtime.Started(instance);
         try
         {

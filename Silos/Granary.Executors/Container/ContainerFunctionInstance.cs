@@ -18,8 +18,17 @@ namespace Granary.Executors.Container;
 /// instance was idle, the watch wakes it with an event to itself that fails the same way, so the node reports the
 /// crash as for any failed callback (and the domain starts a new instance). Disposing removes the container.
 /// </summary>
-internal sealed partial class ContainerFunctionInstance : IFunctionInstance
+internal sealed partial class ContainerFunctionInstance : IFunctionInstance, ICpuLimitedInstance
 {
+    /// <summary>The CFS period the reduced CPU quota of a protected node is expressed in (100 ms, Docker's default).</summary>
+    internal const long CpuPeriodMicroseconds = 100_000;
+
+    /// <summary>The smallest CPU quota the Docker Engine accepts (1 ms per period).</summary>
+    private const long MinCpuQuotaMicroseconds = 1_000;
+
+    /// <summary>The smallest NanoCPUs value the Docker Engine accepts (0.01 CPU).</summary>
+    private const long MinNanoCpus = 10_000_000;
+
     private static readonly TimeSpan ExitReasonWait = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan BootRetryDelay = TimeSpan.FromMilliseconds(10);
 
@@ -45,6 +54,35 @@ internal sealed partial class ContainerFunctionInstance : IFunctionInstance
 
     /// <summary>The container's id.</summary>
     public string ContainerId { get; }
+
+    /// <summary>The CPU limit the container was created with (annotation or node default), in billionths of a CPU; null for none.</summary>
+    public long? NanoCpus { get; init; }
+
+    /// <summary>
+    /// Protection: changes the container's CPU share in place (<c>docker update</c>). A container created with a CPU limit
+    /// keeps <paramref name="fraction"/> of it (the engine refuses a CFS quota beside NanoCPUs); any other gets a CFS quota
+    /// of <paramref name="fraction"/> of the machine's CPUs per <see cref="CpuPeriodMicroseconds"/>. Null restores the
+    /// limit it was created with (no quota at all for a container created without one).
+    /// </summary>
+    public async Task LimitCpuAsync(double? fraction, CancellationToken cancellationToken = default)
+    {
+        var update = NanoCpus is { } nano and > 0
+            ? new ContainerUpdateParameters { NanoCPUs = fraction is { } f ? Math.Max(MinNanoCpus, (long)(nano * f)) : nano }
+            : new ContainerUpdateParameters
+            {
+                CPUPeriod = CpuPeriodMicroseconds,
+                CPUQuota = fraction is { } share ? Math.Max(MinCpuQuotaMicroseconds, (long)(share * Environment.ProcessorCount * CpuPeriodMicroseconds)) : -1,
+            };
+        try
+        {
+            var docker = await _runtime.DockerAsync(cancellationToken).ConfigureAwait(false);
+            await docker.Containers.UpdateContainerAsync(ContainerId, update, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ContainerRuntime.IsEngineFailure(e))
+        {
+            throw new ContainerFunctionException($"Container function {_function}: the Docker Engine did not change the CPU limit of container {Short}: {ContainerFunctionExecutor.Reason(e)}", e);
+        }
+    }
 
     private string Short => ContainerRuntime.ShortId(ContainerId);
 

@@ -15,7 +15,12 @@ namespace Granary.Executors.Telemetry;
 /// events and execution time per instance, lifecycle counters, health gauges). Meters of other silos in the same
 /// process (test clusters) are told apart by their <c>silo</c> tag and left out.
 /// </summary>
-public sealed partial class NodeMetricsEndpoint(IOptions<NodeOptions> options, ILocalSiloDetails silo, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+/// <remarks>
+/// The same port answers the node's latest usage sample (protection's, see <see cref="NodeUsageSampler"/>) as JSON
+/// shaped like the Glances REST API FRACTAL reads, under <c>/api/4/</c> (see <see cref="NodeUsageJson"/>).
+/// </remarks>
+public sealed partial class NodeMetricsEndpoint(IOptions<NodeOptions> options, ILocalSiloDetails silo, ILoggerFactory loggerFactory, NodeUsageSampler usage)
+    : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<NodeMetricsEndpoint>();
     private MeterCollector? _collector;
@@ -66,10 +71,16 @@ public sealed partial class NodeMetricsEndpoint(IOptions<NodeOptions> options, I
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
+        if (request.Path.StartsWithSegments("/api/4", StringComparison.Ordinal) && HttpMethods.IsGet(request.Method))
+        {
+            await ServeUsageAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         if (request.Path != "/metrics")
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
-            await context.Response.Body.WriteAsync("Not found: metrics are at /metrics\n"u8.ToArray(), context.RequestAborted).ConfigureAwait(false);
+            await context.Response.Body.WriteAsync("Not found: metrics are at /metrics, usage at /api/4/quicklook\n"u8.ToArray(), context.RequestAborted).ConfigureAwait(false);
             return;
         }
 
@@ -94,6 +105,26 @@ public sealed partial class NodeMetricsEndpoint(IOptions<NodeOptions> options, I
         {
             await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Answers <c>GET /api/4/PLUGIN</c> with the latest usage sample (503 before the first, 404 for another plugin).</summary>
+    private async Task ServeUsageAsync(HttpContext context)
+    {
+        var plugin = context.Request.Path.Value!.Substring(NodeUsageJson.Prefix.Length - 1).Trim('/');
+        var latest = usage.Latest ?? usage.SampleNow();
+        var json = latest is null ? null : NodeUsageJson.Render(plugin, latest, new NodeProbePaths().DiskPath);
+        if (json is null)
+        {
+            context.Response.StatusCode = latest is null ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status404NotFound;
+            var message = latest is null ? "No usage sample yet\n" : $"Not found: plugins are {string.Join(", ", NodeUsageJson.Plugins)}\n";
+            await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(message), context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        var body = Encoding.UTF8.GetBytes(json);
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Prometheus metrics at {Address}")]

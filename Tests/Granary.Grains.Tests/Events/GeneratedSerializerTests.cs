@@ -2,6 +2,7 @@ using Granary.Grains.Events;
 using Granary.Grains.Identity;
 using Granary.Grains.Nodes;
 using Granary.Grains.Placement;
+using Granary.Grains.Protection;
 using Granary.Grains.Workflows;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
@@ -46,6 +47,12 @@ public sealed class GeneratedSerializerTests
     [InlineData(typeof(WorkflowStopped))]
     [InlineData(typeof(PerformanceSample))]
     [InlineData(typeof(InstanceActivity))]
+    [InlineData(typeof(NodeLimited))]
+    [InlineData(typeof(NodeTainted))]
+    [InlineData(typeof(InstanceShed))]
+    [InlineData(typeof(NodeRestored))]
+    [InlineData(typeof(NodeUsage))]
+    [InlineData(typeof(NodeThrottle))]
     public void Contract_type_uses_a_generated_codec(Type type)
     {
         var codec = Services.GetRequiredService<ICodecProvider>().GetCodec(type);
@@ -109,5 +116,25 @@ public sealed class GeneratedSerializerTests
         Assert.Equal(8, again.Capabilities.NumCpus);
         Assert.Equal(["zone=eu"], again.Capabilities.Labels);
         Assert.Equal(e.NodeId, again.NodeId);
+    }
+
+    [Fact]
+    public void Protection_events_and_usage_samples_survive_a_round_trip()
+    {
+        var at = new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+        var node = Guid.NewGuid();
+        PlatformEvent[] events =
+        [
+            new NodeLimited(node, "d", ProtectedResource.Memory, 91.5, 80, at),
+            new NodeTainted(node, "d", ProtectedResource.Cpu, 99, 80, at),
+            new InstanceShed(InstanceId.NewOn(node), LogicalFunctionId.New(), "wf", "d", InstanceId.NewOn(Guid.NewGuid()), ProtectedResource.Cpu, 99, at),
+            new InstanceShed(InstanceId.NewOn(node), LogicalFunctionId.New(), "wf", "d", null, ProtectedResource.Load, 130, at),
+            new NodeRestored(node, "d", ProtectedResource.Disk, 40, 70, at),
+        ];
+        var usage = new NodeUsage { At = at, CpuPercent = 12.5, CpuCores = 2, MemTotalBytes = 100, MemAvailableBytes = 25, DiskTotalBytes = 10, DiskFreeBytes = 5, Load1 = 1, Load5 = 2, Load15 = 3 };
+
+        Assert.All(events, e => Assert.Equal(e, RoundTrip(e)));
+        Assert.Equal(usage, RoundTrip(usage));
+        Assert.Equal(75, RoundTrip(usage).MemoryPercent);
     }
 }

@@ -455,4 +455,23 @@ public sealed class WorkflowSpecParserTests : IDisposable
 
         AssertSingleError(e, "functions[1].class_specification.function_type", "unknown function_type");
     }
+
+    [Fact]
+    public void A_priority_that_is_not_an_integer_is_refused()
+    {
+        var e = Reject(d => Function(d, 1)["annotations"]!.AsObject()["priority"] = "high");
+
+        AssertSingleError(e, "functions[1].annotations.priority", "must be an integer");
+    }
+
+    [Fact]
+    public void An_integer_priority_is_accepted()
+    {
+        var document = ValidDocument();
+        Function(document, 0)["annotations"]!.AsObject()["priority"] = "-2";
+
+        var spec = WorkflowSpecParser.ParseFile(WriteWorkflow(document));
+
+        Assert.Equal("-2", spec.Functions[0].Annotations["priority"]);
+    }
 }

@@ -4,6 +4,7 @@ using Granary.Grains.Identity;
 using Granary.Grains.Nodes;
 using Granary.Grains.Placement;
 using Granary.Grains.Platform;
+using Granary.Grains.Protection;
 using Granary.Grains.Proxy;
 using Granary.Grains.Proxy.Redis;
 using Granary.Testing;
@@ -47,6 +48,7 @@ public sealed class ProxyMirrorTests : IAsyncLifetime
                     ResourceProviders = [new ResourceProviderDescriptor("file-log-a", "file-log")],
                 },
                 Health = new NodeHealth { MemFree = 1234 },
+                Protection = NodeProtectionState.Tainted,
             },
         };
         if (withNodeB)
@@ -83,6 +85,7 @@ public sealed class ProxyMirrorTests : IAsyncLifetime
         Assert.Equal(4, capabilities.RootElement.GetProperty("num_cpus").GetInt32());
         using var health = JsonDocument.Parse((await Db.StringGetAsync($"node:health:{NodeA:D}")).ToString()!);
         Assert.Equal(1234, health.RootElement.GetProperty("mem_free").GetInt64());
+        Assert.Equal("tainted", health.RootElement.GetProperty("protection").GetString());
         using var provider = JsonDocument.Parse((await Db.StringGetAsync("provider:file-log-a")).ToString()!);
         Assert.Equal("file-log", provider.RootElement.GetProperty("class_type").GetString());
         Assert.Equal(NodeA.ToString("D"), provider.RootElement.GetProperty("node_id").GetString());
