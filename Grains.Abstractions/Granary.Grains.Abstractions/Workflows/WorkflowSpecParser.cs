@@ -135,6 +135,15 @@ public static class WorkflowSpecParser
             }
 
             var annotations = StringMap(root, string.Empty, "annotations");
+            if (annotations is not null)
+            {
+                var jobErrors = new List<WorkflowSpecError>();
+                Jobs.JobSpecification.ParseJobType(annotations, jobErrors);
+                foreach (var error in jobErrors)
+                {
+                    Error(Join("annotations", error.Path), error.Message);
+                }
+            }
 
             // Names and mappings of components rejected for other reasons still count, so one broken function does
             // not also produce "unknown target" errors for every mapping that names it.
@@ -171,6 +180,7 @@ public static class WorkflowSpecParser
             if (annotations is not null)
             {
                 CheckRequirements(annotations, path + ".annotations");
+                CheckTaskSettings(annotations, path + ".annotations");
             }
 
             if (name is null || classSpecification is null || outputMapping is null || annotations is null)
@@ -317,6 +327,15 @@ public static class WorkflowSpecParser
         private void CheckRequirements(IReadOnlyDictionary<string, string> values, string path)
         {
             DeploymentRequirements.TryParse(values, out _, out var errors);
+            foreach (var error in errors)
+            {
+                Error(Join(path, error.Path), error.Message);
+            }
+        }
+
+        private void CheckTaskSettings(IReadOnlyDictionary<string, string> values, string path)
+        {
+            Jobs.TaskSpecification.TryParse(values, out _, out var errors);
             foreach (var error in errors)
             {
                 Error(Join(path, error.Path), error.Message);

@@ -102,6 +102,15 @@ internal sealed partial class ControllerGrain(
     public Task<List<WorkflowInfo>> ListWorkflows() =>
         Task.FromResult(Workflows.Values.OrderBy(w => w.StartedAt).ThenBy(w => w.WorkflowId, StringComparer.Ordinal).ToList());
 
+    public async Task WorkflowChanged(string workflowId)
+    {
+        if (Workflows.ContainsKey(workflowId)
+            && await TryUpdateAsync(workflowId, static async w => await w.Info() ?? throw new InvalidOperationException("the workflow is gone"), "refresh workflow"))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
     public Task<WorkflowDetails?> InspectWorkflow(string workflowId) =>
         Workflows.ContainsKey(workflowId) ? Workflow(workflowId).Inspect() : Task.FromResult<WorkflowDetails?>(null);
 
