@@ -578,6 +578,11 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
             // Spread instances of one function over distinct nodes while there are enough.
             var unused = eligible.Where(n => function.Instances.All(i => i.NodeId != n.Descriptor.NodeId)).ToList();
             var decision = Choose(function, unused.Count > 0 ? unused : eligible);
+            if (decision.Chosen is null && unused.Count > 0 && unused.Count < eligible.Count)
+            {
+                // No unused node has room: a node that runs one already may.
+                decision = Choose(function, eligible);
+            }
             if (decision.Chosen is not { } node)
             {
                 SetUnplaced(function, decision.Reason!);
@@ -707,19 +712,22 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
             return false;
         }
 
+        // Recorded before the first await: Inspect and Snapshot, which interleave, see the end and no instance at once.
         _jobs[workflowId] = ended;
         LogJobEnded(logger, workflowId, ended.State, ended.Outcome!);
+        var stopping = new List<InstanceId>();
         foreach (var function in functions)
         {
             function.Tasks.Halt($"stopped: workflow {workflowId} {ended.State.ToString().ToLowerInvariant()}");
-            foreach (var instance in function.Instances)
-            {
-                await TryAsync(() => Node(instance.NodeId).StopInstance(instance), $"stop {instance}");
-            }
-
+            stopping.AddRange(function.Instances);
             function.Instances.Clear();
             function.UnplacedReason = null;
             SendRecord(function);
+        }
+
+        foreach (var instance in stopping)
+        {
+            await TryAsync(() => Node(instance.NodeId).StopInstance(instance), $"stop {instance}");
         }
 
         Publish(announcement);
