@@ -627,29 +627,19 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
     /// </summary>
     private PlacementDecision Choose(LogicalFunction function, List<NodeEntry> eligible)
     {
-        var (allocated, load) = Allocations();
-        var candidates = eligible.Select(n => new PlacementCandidate(
-            n.Descriptor, n.Order, allocated.GetValueOrDefault(n.Descriptor.NodeId), load.GetValueOrDefault(n.Descriptor.NodeId))).ToList();
-        var specification = function.Tasks.Specification;
-        return _scheduler.Choose(specification.Placement ?? _options.Strategy, specification.Request, candidates, function.Template.Resource is not null);
-    }
-
-    /// <summary>Per node: the requests of the instances placed there, and their E-PVM load (nominal for those requesting nothing).</summary>
-    private (Dictionary<Guid, ResourceRequest> Allocated, Dictionary<Guid, ResourceRequest> Load) Allocations()
-    {
-        var allocated = new Dictionary<Guid, ResourceRequest>();
-        var load = new Dictionary<Guid, ResourceRequest>();
-        foreach (var function in _functions.Values)
+        var allocations = new NodeAllocations();
+        foreach (var placed in _functions.Values)
         {
-            var request = function.Tasks.Specification.Request;
-            foreach (var instance in function.Instances)
+            var request = placed.Tasks.Specification.Request;
+            foreach (var instance in placed.Instances)
             {
-                allocated[instance.NodeId] = allocated.GetValueOrDefault(instance.NodeId) + request;
-                load[instance.NodeId] = load.GetValueOrDefault(instance.NodeId) + EpvmScorer.LoadOf(request);
+                allocations.Add(instance.NodeId, request);
             }
         }
 
-        return (allocated, load);
+        var candidates = eligible.Select(n => allocations.Candidate(n.Descriptor, n.Order)).ToList();
+        var specification = function.Tasks.Specification;
+        return _scheduler.Choose(specification.Placement ?? _options.Strategy, specification.Request, candidates, function.Template.Resource is not null);
     }
 
     /// <summary>The tasks of a new function; each of their transitions is published as <see cref="TaskStateChanged"/>.</summary>

@@ -147,6 +147,9 @@ public sealed class PlatformSuite : IBenchmarkSuite
         }
 
         report.Lower("node_loss_relocation_ms", Stats.Median(relocations), "ms");
+
+        report.Note("one E-PVM placement decision among 1,000 nodes...");
+        PlacementDecisionBenchmark.Run(report);
     }
 
     /// <summary>Nodes refresh, and the domain keeps alive, every second.</summary>
