@@ -583,6 +583,7 @@ internal sealed partial class DomainGrain(IOptions<DomainOptions> options, ILogg
                 // No unused node has room: a node that runs one already may.
                 decision = Choose(function, eligible);
             }
+
             if (decision.Chosen is not { } node)
             {
                 SetUnplaced(function, decision.Reason!);
