@@ -71,6 +71,14 @@ public sealed class PlatformSuite : IBenchmarkSuite
 
     public async Task RunAsync(string[] args, BenchReport report, CancellationToken cancellationToken)
     {
+        // First, before any silo runs in this process; `platform --placement-only` stops there (for work on the scheduler).
+        report.Note("one E-PVM placement decision among 1,000 nodes...");
+        PlacementDecisionBenchmark.Run(report);
+        if (args.Contains("--placement-only", StringComparer.Ordinal))
+        {
+            return;
+        }
+
         // ConfigureSilo runs for every silo: only the first is the controller and orchestrator, node silos are only nodes.
         var first = true;
         await using var cluster = await TestCluster.StartAsync(new TestClusterOptions
@@ -147,9 +155,6 @@ public sealed class PlatformSuite : IBenchmarkSuite
         }
 
         report.Lower("node_loss_relocation_ms", Stats.Median(relocations), "ms");
-
-        report.Note("one E-PVM placement decision among 1,000 nodes...");
-        PlacementDecisionBenchmark.Run(report);
     }
 
     /// <summary>Nodes refresh, and the domain keeps alive, every second.</summary>

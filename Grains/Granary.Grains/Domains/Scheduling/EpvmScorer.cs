@@ -21,7 +21,10 @@ public sealed class EpvmScorer : IPlacementScorer
     /// <summary>What an instance without <c>cpu</c>, <c>memory</c> and <c>disk</c> annotations is costed as: a tenth of a core and 64 MiB.</summary>
     public static readonly ResourceRequest NominalRequest = new(100, 64, 0);
 
+    private const int MaxCachedGrowths = 4096;
+
     private readonly double _logBase;
+    private readonly Dictionary<(long Requested, long Capacity), double> _growth = [];
 
     public EpvmScorer(double costBase = DefaultBase)
     {
@@ -53,8 +56,25 @@ public sealed class EpvmScorer : IPlacementScorer
             return 0;
         }
 
-        var before = (double)allocated / capacity;
-        var after = (double)(allocated + requested) / capacity;
-        return Math.Exp(after * _logBase) - Math.Exp(before * _logBase);
+        // base^(u + Δ) − base^u = base^u × (base^Δ − 1): base^Δ depends only on the request and the capacity, which
+        // few distinct values share across a domain's nodes, so it is computed once per pair.
+        return Math.Exp((double)allocated / capacity * _logBase) * Growth(requested, capacity);
+    }
+
+    private double Growth(long requested, long capacity)
+    {
+        if (_growth.TryGetValue((requested, capacity), out var growth))
+        {
+            return growth;
+        }
+
+        if (_growth.Count >= MaxCachedGrowths)
+        {
+            _growth.Clear();
+        }
+
+        growth = Math.Exp((double)requested / capacity * _logBase) - 1;
+        _growth[(requested, capacity)] = growth;
+        return growth;
     }
 }

@@ -15,6 +15,7 @@ public sealed class PlacementCandidate
         Allocated = allocated;
         Load = load;
         Capacity = CapacityOf(descriptor);
+        Free = Capacity - allocated;
     }
 
     public NodeDescriptor Descriptor { get; }
@@ -35,7 +36,7 @@ public sealed class PlacementCandidate
     public ResourceRequest Load { get; }
 
     /// <summary>Capacity minus what is allocated (negative parts when a node shrank or was overcommitted).</summary>
-    public ResourceRequest Free => Capacity - Allocated;
+    public ResourceRequest Free { get; }
 
     /// <summary>The capacity of <paramref name="node"/> in request units.</summary>
     public static ResourceRequest CapacityOf(NodeDescriptor node) =>
