@@ -205,7 +205,8 @@ internal sealed partial class ControllerGrain(
             }
         }
 
-        foreach (var orphan in Workflows.Values.Where(w => w.DomainId is null).OrderBy(w => w.StartedAt).ToList())
+        // A run-to-completion workflow that ended is not run again when its domain is lost.
+        foreach (var orphan in Workflows.Values.Where(w => w.DomainId is null && w.State is not (WorkflowState.Completed or WorkflowState.Failed)).OrderBy(w => w.StartedAt).ToList())
         {
             WorkflowInfo? current;
             WorkflowSpec? spec = null;
