@@ -1,5 +1,6 @@
 using System.Globalization;
 using Granary.Grains.Controller;
+using Granary.Grains.Jobs;
 using Granary.Grains.Platform;
 using Spectre.Console;
 
@@ -29,13 +30,40 @@ internal static class Views
     public static void Workflow(IAnsiConsole console, WorkflowDetails details)
     {
         var w = details.Workflow;
-        console.WriteLine($"Workflow {w.WorkflowId}: {w.State}, domain {w.DomainId ?? "-"}");
+        console.WriteLine($"Workflow {w.WorkflowId}: {w.State}, domain {w.DomainId ?? "-"}{(w.Outcome is { } outcome ? " (" + outcome + ")" : string.Empty)}");
         var table = NewTable("COMPONENT", "KIND", "DOMAIN", "LOGICAL ID", "INSTANCES (NODE/INSTANCE)", "STATUS");
         foreach (var c in details.Components)
         {
             var status = c.Instances.Count > 0 ? "running" : c.UnplacedReason is { } why ? "unplaced: " + why : "not running";
             table.AddRow(Cell(c.Name), Cell(c.Kind), Cell(c.DomainId ?? "-"), Cell(c.LogicalId?.ToString() ?? "-"),
                 Cell(c.Instances.Count == 0 ? "-" : string.Join(Environment.NewLine, c.Instances)), Cell(status));
+        }
+
+        console.Write(table);
+        Tasks(console, details.Components.Where(c => c.Tasks.Count > 0).Select(c => (c.Name, (IReadOnlyList<TaskInfo>)c.Tasks)));
+    }
+
+    /// <summary>The tasks of each component: slot, state, instance, restarts, exit code, last failure, next restart.</summary>
+    public static void Tasks(IAnsiConsole console, IEnumerable<(string Component, IReadOnlyList<TaskInfo> Tasks)> components)
+    {
+        var rows = components.SelectMany(c => c.Tasks.Select(t => (c.Component, Task: t))).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var table = NewTable("COMPONENT", "TASK", "STATE", "INSTANCE (NODE/INSTANCE)", "RESTARTS", "EXIT CODE", "LAST FAILURE", "RESTART AT (UTC)");
+        foreach (var (component, task) in rows)
+        {
+            table.AddRow(
+                Cell(component),
+                Cell(task.Slot.ToString(CultureInfo.InvariantCulture)),
+                Cell(task.State.ToString()),
+                Cell(task.Instance?.ToString() ?? "-"),
+                Cell(task.Restarts.ToString(CultureInfo.InvariantCulture)),
+                Cell(task.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-"),
+                Cell(task.LastFailure ?? "-"),
+                Cell(task.RestartAt?.UtcDateTime.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture) ?? "-"));
         }
 
         console.Write(table);
@@ -120,6 +148,11 @@ internal static class Views
         }
 
         console.Write(table);
+        if (!r.IsResource)
+        {
+            console.WriteLine($"Tasks: {r.TaskSettings}");
+            Tasks(console, [(r.Component, r.Tasks)]);
+        }
     }
 
     internal static Table NewTable(params string[] headers)

@@ -193,6 +193,34 @@ public sealed partial class CliTests(ControllerClusterFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_run_to_completion_workflow_is_listed_completed_or_failed_and_inspect_shows_its_tasks()
+    {
+        var (exit, output, error) = await RunAsync("workflow", "start", WorkflowFiles.Write(WorkflowFiles.Job(badCode: 0)));
+        Assert.True(exit == ExitCodes.Success, error);
+        var completed = StartedId().Match(output).Groups[1].Value;
+        (exit, output, error) = await RunAsync("workflow", "start", WorkflowFiles.Write(WorkflowFiles.Job(badCode: 7)));
+        Assert.True(exit == ExitCodes.Success, error);
+        var failed = StartedId().Match(output).Groups[1].Value;
+
+        await Cluster.WaitAsync(async () => (await RunAsync("workflow", "list")).Out is var list
+            && Regex.IsMatch(list, $"{completed} +Completed") && Regex.IsMatch(list, $"{failed} +Failed"));
+
+        var inspect = await RunAsync("workflow", "inspect", completed);
+        Assert.Contains($"Workflow {completed}: Completed, domain {ControllerCluster.Domain} (every task completed)", inspect.Out, StringComparison.Ordinal);
+        Assert.Matches(@"ok +0 +Completed +[0-9a-f-]+/[0-9a-f-]+ +0 +0 +- +-", inspect.Out);
+        var bad = await RunAsync("workflow", "inspect", failed);
+        Assert.Contains($"Workflow {failed}: Failed", bad.Out, StringComparison.Ordinal);
+        Assert.Matches(@"bad +0 +Failed +[0-9a-f-]+/[0-9a-f-]+ +0 +7 +the function exited with code 7", bad.Out);
+
+        var ok = (await Cluster.Client.Workflows.InspectAsync(completed))!.Components.Single(c => c.Name == "ok");
+        var function = await RunAsync("function", "inspect", ok.LogicalId!.Value.ToString());
+        Assert.Contains("Tasks: restart-policy always, max-restarts unlimited, request cpu 0.1, memory 16 MiB, disk 0 MiB, placement round-robin (the domain's)", function.Out, StringComparison.Ordinal);
+        Assert.Matches(@"ok +0 +Completed", function.Out);
+        Assert.True(await Cluster.Client.Workflows.StopAsync(completed));
+        Assert.True(await Cluster.Client.Workflows.StopAsync(failed));
+    }
+
+    [Fact]
     public async Task Function_inspect_prints_the_logical_function_and_rejects_a_bad_or_unknown_id()
     {
         var id = await StartValidAsync(Guid.NewGuid().ToString("N"));

@@ -24,6 +24,23 @@ public static class WorkflowFiles
         }
         """;
 
+    /// <summary>
+    /// A run-to-completion workflow: task <c>ok</c> exits 0 and task <c>bad</c> exits <paramref name="badCode"/>
+    /// (restart-policy never), so it completes when <paramref name="badCode"/> is 0 and fails otherwise.
+    /// </summary>
+    public static string Job(int badCode) => $$"""
+        {
+          "functions": [
+            { "name": "ok", "class_specification": { "id": {{JsonSerializer.Serialize(typeof(ExitFunction).FullName)}}, "function_type": "DOTNET", "version": "1.0", "code": {{Code}} },
+              "output_mapping": {}, "annotations": { "init-payload": "code=0", "cpu": "100m", "memory": "16" } },
+            { "name": "bad", "class_specification": { "id": {{JsonSerializer.Serialize(typeof(ExitFunction).FullName)}}, "function_type": "DOTNET", "version": "1.0", "code": {{Code}} },
+              "output_mapping": {}, "annotations": { "init-payload": "code={{badCode}}", "restart-policy": "never" } }
+          ],
+          "resources": [],
+          "annotations": { "job-type": "run-to-completion" }
+        }
+        """;
+
     /// <summary>Writes <paramref name="json"/> to a new file in a fresh temporary directory and returns its path.</summary>
     public static string Write(string json)
     {

@@ -249,6 +249,33 @@ public sealed class ContainerFunctionTests(ContainerEngineFixture engine)
         Assert.Contains(platform.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message == $"This node does not offer the CONTAINER runtime: no Docker Engine socket at {socket}");
     }
 
+    [Theory]
+    [InlineData(0, "Completed")]
+    [InlineData(3, "Failed")]
+    public async Task A_run_to_completion_container_task_completes_when_its_process_exits_zero_and_fails_otherwise(int exitCode, string outcome)
+    {
+        await using var platform = await StartAsync();
+        var workflow = "job-exit-" + exitCode;
+        var spec = new WorkflowSpec
+        {
+            Functions = [ExecutorCluster.ContainerFunction("task", engine.Code, $"exit_code={exitCode}", annotations: new() { ["restart-policy"] = "never" })],
+            Annotations = new Dictionary<string, string> { ["job-type"] = "run-to-completion" },
+        };
+
+        var ids = await platform.DomainGrain.DeployWorkflow(workflow, spec);
+
+        await platform.WaitAsync(async () => (await platform.DomainGrain.Inspect()).Jobs[workflow].State.ToString() == outcome);
+        var task = Assert.Single((await platform.DomainGrain.Inspect()).Tasks[ids["task"]]);
+        Assert.Equal(exitCode, task.ExitCode);
+        Assert.Equal(outcome, task.State.ToString());
+        if (exitCode != 0)
+        {
+            Assert.Contains($"exited unexpectedly with code {exitCode}", task.LastFailure, StringComparison.Ordinal);
+        }
+
+        await platform.WaitAsync(async () => (await engine.ContainersAsync(ContainerLabels.Workflow, workflow)).Count == 0);
+    }
+
     private Task<ExecutorCluster> StartAsync() => ExecutorCluster.StartAsync(nodes: 1, node: s => s.AddContainerFunctions(engine.Configure));
 
     private static async Task<string> CallAsync(ExecutorCluster platform, InstanceId target, string message)

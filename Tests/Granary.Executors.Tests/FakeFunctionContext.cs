@@ -21,6 +21,8 @@ public sealed class FakeFunctionContext : IFunctionContext
 
     public ConcurrentQueue<byte[]> Syncs { get; } = new();
 
+    public ConcurrentQueue<int> Exits { get; } = new();
+
     /// <summary>Answers every call (target is the alias, or the instance id's text for a raw call).</summary>
     public Func<string, byte[], Task<CallResult>> OnCall { get; set; } = (_, _) => Task.FromResult(CallResult.NoReply);
 
@@ -43,6 +45,8 @@ public sealed class FakeFunctionContext : IFunctionContext
     public void DelayedCast(TimeSpan delay, string alias, ReadOnlyMemory<byte> message) => DelayedCasts.Enqueue((delay, alias, message.ToArray()));
 
     public void TelemetryLog(TelemetryLevel level, string target, string message) => Telemetry.Enqueue((level, target, message));
+
+    public void Exit(int exitCode = 0) => Exits.Enqueue(exitCode);
 
     public Task SyncAsync(ReadOnlyMemory<byte> state, CancellationToken cancellationToken = default)
     {

@@ -26,6 +26,31 @@ public sealed class WasmWorkflowTests
         Assert.Equal(["0", "1", "2", "3", "4"], platform.Logs.Telemetry("tbegin").Take(5).Select(e => e.Text));
     }
 
+    [Theory]
+    [InlineData(0, "Completed")]
+    [InlineData(5, "Failed")]
+    public async Task A_webassembly_task_ends_with_the_exit_code_it_passes_to_granary_task_exit(byte exitCode, string outcome)
+    {
+        await using var platform = await ExecutorCluster.StartAsync(nodes: 1);
+        var workflow = "wasm-job-" + exitCode;
+        var spec = new WorkflowSpec
+        {
+            Functions = [ExecutorCluster.WasmFunction("task", WasmModules.TestModule("task_exit"), string.Empty, annotations: new() { ["restart-policy"] = "never" })],
+            Annotations = new Dictionary<string, string> { ["job-type"] = "run-to-completion" },
+        };
+        var ids = await platform.DomainGrain.DeployWorkflow(workflow, spec);
+        var task = await platform.InstanceOfAsync(ids["task"]);
+        Assert.Equal("alive", (await platform.NodeOf(task).Call(task, default, 0, [])).Text);
+
+        await platform.NodeOf(task).Cast(task, default, 0, [exitCode]);
+
+        await platform.WaitAsync(async () => (await platform.DomainGrain.Inspect()).Jobs[workflow].State.ToString() == outcome);
+        var status = await platform.DomainGrain.Inspect();
+        Assert.Equal(exitCode, Assert.Single(status.Tasks[ids["task"]]).ExitCode);
+        Assert.Empty(status.Instances[ids["task"]]);
+        Assert.Empty(await platform.NodeOf(task).Instances());
+    }
+
     [Fact]
     public async Task The_message_generator_appends_a_line_to_the_file_log_each_period()
     {

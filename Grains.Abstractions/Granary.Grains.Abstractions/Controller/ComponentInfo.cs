@@ -29,4 +29,10 @@ public sealed record ComponentInfo
     /// <summary>Why the domain cannot place it now, or null.</summary>
     [Id(5)]
     public string? UnplacedReason { get; init; }
+
+    // Jobs (issue 16): ids from 20 keep clear of other additions.
+
+    /// <summary>Its tasks (one per instance slot) with state, restarts, exit code and last failure; empty for resources and orphans.</summary>
+    [Id(20)]
+    public List<Jobs.TaskInfo> Tasks { get; init; } = [];
 }

@@ -33,6 +33,10 @@ public interface IControllerGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<List<WorkflowInfo>> ListWorkflows();
 
+    /// <summary>The workflow's grain changed its line (a run-to-completion workflow ended): the list reads it again.</summary>
+    [OneWay]
+    Task WorkflowChanged(string workflowId);
+
     /// <summary>Each component of the workflow with its domain, logical id and instances; null for an unknown id.</summary>
     Task<WorkflowDetails?> InspectWorkflow(string workflowId);
 

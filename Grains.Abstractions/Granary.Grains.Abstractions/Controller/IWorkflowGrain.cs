@@ -39,4 +39,11 @@ public interface IWorkflowGrain : IGrainWithStringKey
 
     /// <summary>Deploys the orphan on <paramref name="domainId"/> (after stopping anything left there under its id).</summary>
     Task<WorkflowInfo> Redeploy(string domainId);
+
+    /// <summary>
+    /// Its domain says the run-to-completion workflow ended (<paramref name="endedAs"/> is <see cref="WorkflowState.Completed"/>
+    /// or <see cref="WorkflowState.Failed"/>, <paramref name="outcome"/> says why): persisted, and the controller's list updated.
+    /// </summary>
+    [OneWay]
+    Task JobEnded(WorkflowState endedAs, string outcome);
 }

@@ -24,4 +24,10 @@ public sealed record WorkflowInfo
     /// <summary>When the last deployment on <see cref="DomainId"/> completed (controller clock); null while an orphan.</summary>
     [Id(5)]
     public DateTimeOffset? DeployedAt { get; init; }
+
+    // Jobs (issue 16): ids from 20 keep clear of other additions.
+
+    /// <summary>Why a run-to-completion workflow ended (<see cref="WorkflowState.Completed"/> or <see cref="WorkflowState.Failed"/>); null otherwise.</summary>
+    [Id(20)]
+    public string? Outcome { get; init; }
 }

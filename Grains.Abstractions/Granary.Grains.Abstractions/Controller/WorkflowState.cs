@@ -11,4 +11,10 @@ public enum WorkflowState
 
     /// <summary>Admitted by the controller, its deployment not finished yet.</summary>
     Starting = 2,
+
+    /// <summary>A run-to-completion workflow whose tasks all completed; its instances are stopped.</summary>
+    Completed = 3,
+
+    /// <summary>A run-to-completion workflow with a task that failed past its restart policy; its instances are stopped.</summary>
+    Failed = 4,
 }

@@ -32,4 +32,13 @@ public interface IFunctionContext
 
     /// <summary>Saves the instance's state; it is handed back to init after a restart or a migration.</summary>
     Task SyncAsync(ReadOnlyMemory<byte> state, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ends this instance's task once the event being handled returns (a Granary extension, the .NET side of the
+    /// WebAssembly import <c>granary_task_exit</c>): exit code 0 completes the task, any other value fails it, as a
+    /// container's process exit does. Events still queued are not delivered; the instance is released without its stop
+    /// callback. What happens next follows the function's <c>restart-policy</c> and the workflow's <c>job-type</c>: in a
+    /// run-to-completion workflow, the workflow completes once every task did. Calls after the first are ignored.
+    /// </summary>
+    void Exit(int exitCode = 0);
 }

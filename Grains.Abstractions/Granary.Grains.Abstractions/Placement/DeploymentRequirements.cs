@@ -100,19 +100,20 @@ public sealed record DeploymentRequirements
     {
         ArgumentNullException.ThrowIfNull(node);
         var name = node.DisplayName;
-        var reasons = new List<string>();
+        // Allocated only for a node that fails a requirement: placement checks every node of the domain.
+        List<string>? reasons = null;
         var capabilities = node.Capabilities;
 
         if (NodeIdMatchAny.Count > 0 && !NodeIdMatchAny.Any(item => MatchesNode(item, node)))
         {
-            reasons.Add($"node {name} is not one of {DeploymentRequirementKeys.NodeIdMatchAny} [{string.Join(", ", NodeIdMatchAny)}]");
+            (reasons ??= []).Add($"node {name} is not one of {DeploymentRequirementKeys.NodeIdMatchAny} [{string.Join(", ", NodeIdMatchAny)}]");
         }
 
         foreach (var label in LabelMatchAll)
         {
             if (!capabilities.Labels.Contains(label, StringComparer.Ordinal))
             {
-                reasons.Add($"node {name} lacks label {label}");
+                (reasons ??= []).Add($"node {name} lacks label {label}");
             }
         }
 
@@ -120,32 +121,32 @@ public sealed record DeploymentRequirements
         {
             if (!node.ResourceProviders.Any(p => string.Equals(p.ProviderId, provider, StringComparison.Ordinal)))
             {
-                reasons.Add($"node {name} does not host resource provider {provider}");
+                (reasons ??= []).Add($"node {name} does not host resource provider {provider}");
             }
         }
 
         if (TeeRequired && !capabilities.IsTeeRunning)
         {
-            reasons.Add($"node {name} does not run in a trusted execution environment (tee=required)");
+            (reasons ??= []).Add($"node {name} does not run in a trusted execution environment (tee=required)");
         }
 
         if (TpmRequired && !capabilities.HasTpm)
         {
-            reasons.Add($"node {name} has no TPM (tpm=required)");
+            (reasons ??= []).Add($"node {name} has no TPM (tpm=required)");
         }
 
         if (RequiredRuntime is { } runtime && !capabilities.Runtimes.Contains(runtime, StringComparer.Ordinal))
         {
-            reasons.Add($"node {name} does not offer runtime {runtime}");
+            (reasons ??= []).Add($"node {name} does not offer runtime {runtime}");
         }
 
         if (RequiredResourceClass is { } resourceClass
             && !node.ResourceProviders.Any(p => string.Equals(p.ClassType, resourceClass, StringComparison.Ordinal)))
         {
-            reasons.Add($"node {name} hosts no provider of resource class {resourceClass}");
+            (reasons ??= []).Add($"node {name} hosts no provider of resource class {resourceClass}");
         }
 
-        return reasons.Count == 0 ? PlacementVerdict.Eligible : new PlacementVerdict(reasons);
+        return reasons is null ? PlacementVerdict.Eligible : new PlacementVerdict(reasons);
     }
 
     private static bool MatchesNode(string item, NodeDescriptor node) =>

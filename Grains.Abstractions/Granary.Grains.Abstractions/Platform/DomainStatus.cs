@@ -26,4 +26,17 @@ public sealed record DomainStatus
     /// </summary>
     [Id(4)]
     public long KeepAliveRounds { get; init; }
+
+    // Jobs (issue 16): ids from 20 keep clear of other additions.
+
+    /// <summary>Logical function to its tasks (one per instance slot), for functions; resources have none.</summary>
+    [Id(20)]
+    public Dictionary<LogicalFunctionId, List<Jobs.TaskInfo>> Tasks { get; init; } = [];
+
+    /// <summary>
+    /// Run-to-completion workflows of the domain to where they stand (<c>Active</c>, <c>Completed</c>, <c>Failed</c>) and,
+    /// once ended, why.
+    /// </summary>
+    [Id(21)]
+    public Dictionary<string, JobStatus> Jobs { get; init; } = new(StringComparer.Ordinal);
 }

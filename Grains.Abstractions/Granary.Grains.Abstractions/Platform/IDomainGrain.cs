@@ -20,8 +20,15 @@ public interface IDomainGrain : IGrainWithStringKey
     /// <summary>Stops every instance of the workflow.</summary>
     Task StopWorkflow(string workflowId);
 
-    /// <summary>A node reports that an instance crashed: it is restarted (placed again) and re-patched.</summary>
+    /// <summary>A node reports that an instance crashed (no exit code): as <see cref="ReportInstanceExit"/>.</summary>
     Task ReportInstanceFailure(InstanceId instance, string reason);
+
+    /// <summary>
+    /// A node reports that an instance ended by itself: its task is Completed (exit code 0) or Failed, and started
+    /// again, after a back-off, when the function's restart policy says so; a run-to-completion workflow ends when its
+    /// tasks did.
+    /// </summary>
+    Task ReportInstanceExit(Jobs.InstanceExit exit);
 
     /// <summary>Nodes, instances and unplaced functions.</summary>
     [AlwaysInterleave]

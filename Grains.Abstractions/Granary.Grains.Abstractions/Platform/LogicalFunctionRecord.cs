@@ -45,4 +45,14 @@ public sealed record LogicalFunctionRecord
     /// <summary>When the domain sent this record (domain clock).</summary>
     [Id(10)]
     public DateTimeOffset UpdatedAt { get; init; }
+
+    // Jobs (issue 16): ids from 20 keep clear of other additions.
+
+    /// <summary>Its tasks (one per instance slot): state, instance, restarts, exit code, last failure; empty for resources.</summary>
+    [Id(20)]
+    public List<Jobs.TaskInfo> Tasks { get; init; } = [];
+
+    /// <summary>Its task settings (requests, restart policy and limit, placement strategy) in annotation terms; empty for resources.</summary>
+    [Id(21)]
+    public string TaskSettings { get; init; } = string.Empty;
 }

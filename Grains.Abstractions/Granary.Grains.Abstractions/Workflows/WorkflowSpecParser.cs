@@ -135,6 +135,15 @@ public static class WorkflowSpecParser
             }
 
             var annotations = StringMap(root, string.Empty, "annotations");
+            if (annotations is not null)
+            {
+                var jobErrors = new List<WorkflowSpecError>();
+                Jobs.JobSpecification.ParseJobType(annotations, jobErrors);
+                foreach (var error in jobErrors)
+                {
+                    Error(Join("annotations", error.Path), error.Message);
+                }
+            }
 
             // Names and mappings of components rejected for other reasons still count, so one broken function does
             // not also produce "unknown target" errors for every mapping that names it.
@@ -172,6 +181,7 @@ public static class WorkflowSpecParser
             {
                 CheckRequirements(annotations, path + ".annotations");
                 CheckPriority(annotations, path + ".annotations");
+                CheckTaskSettings(annotations, path + ".annotations");
             }
 
             if (name is null || classSpecification is null || outputMapping is null || annotations is null)
@@ -331,6 +341,15 @@ public static class WorkflowSpecParser
                 && !int.TryParse(priority.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _))
             {
                 Error(Join(path, AnnotationNames.Priority), $"must be an integer (a tainted node sheds the lowest priority first); found '{priority}'");
+            }
+        }
+
+        private void CheckTaskSettings(IReadOnlyDictionary<string, string> values, string path)
+        {
+            Jobs.TaskSpecification.TryParse(values, out _, out var errors);
+            foreach (var error in errors)
+            {
+                Error(Join(path, error.Path), error.Message);
             }
         }
 

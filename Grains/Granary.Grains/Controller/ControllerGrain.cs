@@ -102,6 +102,15 @@ internal sealed partial class ControllerGrain(
     public Task<List<WorkflowInfo>> ListWorkflows() =>
         Task.FromResult(Workflows.Values.OrderBy(w => w.StartedAt).ThenBy(w => w.WorkflowId, StringComparer.Ordinal).ToList());
 
+    public async Task WorkflowChanged(string workflowId)
+    {
+        if (Workflows.ContainsKey(workflowId)
+            && await TryUpdateAsync(workflowId, static async w => await w.Info() ?? throw new InvalidOperationException("the workflow is gone"), "refresh workflow"))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
     public Task<WorkflowDetails?> InspectWorkflow(string workflowId) =>
         Workflows.ContainsKey(workflowId) ? Workflow(workflowId).Inspect() : Task.FromResult<WorkflowDetails?>(null);
 
@@ -196,7 +205,8 @@ internal sealed partial class ControllerGrain(
             }
         }
 
-        foreach (var orphan in Workflows.Values.Where(w => w.DomainId is null).OrderBy(w => w.StartedAt).ToList())
+        // A run-to-completion workflow that ended is not run again when its domain is lost.
+        foreach (var orphan in Workflows.Values.Where(w => w.DomainId is null && w.State is not (WorkflowState.Completed or WorkflowState.Failed)).OrderBy(w => w.StartedAt).ToList())
         {
             WorkflowInfo? current;
             WorkflowSpec? spec = null;

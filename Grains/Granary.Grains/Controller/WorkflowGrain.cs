@@ -129,6 +129,27 @@ internal sealed partial class WorkflowGrain(
         return Info(record);
     }
 
+    public async Task JobEnded(WorkflowState endedAs, string outcome)
+    {
+        if (Record is not { } record || record.EndedAs is not null)
+        {
+            return;
+        }
+
+        record.EndedAs = endedAs;
+        record.Outcome = outcome;
+        await state.WriteStateAsync();
+        LogJobEnded(logger, Id, endedAs, outcome);
+        try
+        {
+            await GrainFactory.GetGrain<IControllerGrain>(IControllerGrain.Key).WorkflowChanged(Id);
+        }
+        catch (Exception ex)
+        {
+            LogActionFailed(logger, Id, "tell the controller it ended", ex.Message);
+        }
+    }
+
     private async Task DeployAsync(WorkflowRecord record, string domainId)
     {
         var components = await Domain(domainId).DeployWorkflow(Id, record.Spec);
@@ -152,6 +173,7 @@ internal sealed partial class WorkflowGrain(
             LogicalId = lid,
             Instances = status?.Instances.TryGetValue(lid, out var instances) == true ? [.. instances] : [],
             UnplacedReason = status is null ? "the domain did not answer" : status.Unplaced.GetValueOrDefault(lid),
+            Tasks = status?.Tasks.TryGetValue(lid, out var tasks) == true ? [.. tasks] : [],
         };
     }
 
@@ -159,7 +181,8 @@ internal sealed partial class WorkflowGrain(
     {
         WorkflowId = record.Id,
         DomainId = record.DomainId,
-        State = record.DomainId is null ? WorkflowState.Orphan : WorkflowState.Active,
+        State = record.EndedAs ?? (record.DomainId is null ? WorkflowState.Orphan : WorkflowState.Active),
+        Outcome = record.Outcome,
         ComponentCount = record.Spec.Functions.Count + record.Spec.Resources.Count,
         StartedAt = record.StartedAt,
         DeployedAt = record.DomainId is null ? null : record.DeployedAt,
@@ -189,6 +212,9 @@ internal sealed partial class WorkflowGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Workflow {Workflow} redeployed on domain {Domain}")]
     private static partial void LogWorkflowRedeployed(ILogger logger, string workflow, string domain);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Workflow {Workflow} ended as {State}: {Outcome}")]
+    private static partial void LogJobEnded(ILogger logger, string workflow, WorkflowState state, string outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {Workflow} could not {What}: {Reason}")]
     private static partial void LogActionFailed(ILogger logger, string workflow, string what, string reason);

@@ -27,4 +27,14 @@ public sealed class WorkflowRecord
     /// <summary>When the last deployment on <see cref="DomainId"/> completed (controller clock).</summary>
     [Id(5)]
     public DateTimeOffset DeployedAt { get; set; }
+
+    // Jobs (issue 16): ids from 20 keep clear of other additions.
+
+    /// <summary>How a run-to-completion workflow ended (Completed or Failed); null while it runs or for a continuous one.</summary>
+    [Id(20)]
+    public WorkflowState? EndedAs { get; set; }
+
+    /// <summary>Why it ended, for people; null while it runs.</summary>
+    [Id(21)]
+    public string? Outcome { get; set; }
 }

@@ -105,14 +105,23 @@ internal sealed partial class DomainGrain
         InstanceId? movedTo = null;
         if (preferred.Count > 0)
         {
-            var target = Choose(function, unused.Count > 0 ? unused : preferred);
-            try
+            // A node with room for the function's requests; nodes it does not run on yet first, as placement does.
+            var decision = Choose(function, unused.Count > 0 ? unused : preferred);
+            if (decision.Chosen is null && unused.Count > 0 && unused.Count < preferred.Count)
             {
-                movedTo = await MoveInstanceAsync(function, chosen.Instance, target.Descriptor.NodeId);
+                decision = Choose(function, preferred);
             }
-            catch (Exception ex)
+
+            if (decision.Chosen is { } target)
             {
-                LogActionFailed(logger, $"move {chosen.Instance} of {function.Name} off tainted node {name} to node {target.Descriptor.DisplayName}", ex.GetBaseException().Message);
+                try
+                {
+                    movedTo = await MoveInstanceAsync(function, chosen.Instance, target.Descriptor.NodeId);
+                }
+                catch (Exception ex)
+                {
+                    LogActionFailed(logger, $"move {chosen.Instance} of {function.Name} off tainted node {name} to node {target.Descriptor.DisplayName}", ex.GetBaseException().Message);
+                }
             }
         }
 

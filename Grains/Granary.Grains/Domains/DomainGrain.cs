@@ -1,7 +1,10 @@
 using Granary.Hosting;
 using Granary.Grains.Controller;
+using Granary.Grains.Domains.Scheduling;
+using Granary.Grains.Domains.Tasks;
 using Granary.Grains.Events;
 using Granary.Grains.Identity;
+using Granary.Grains.Jobs;
 using Granary.Grains.Nodes;
 using Granary.Grains.Placement;
 using Granary.Grains.Platform;
@@ -23,7 +26,9 @@ namespace Granary.Grains.Domains;
 /// in memory: after an orchestrator restart, nodes re-register within one refresh interval. On each
 /// keep-alive the domain also registers with the cluster's controller (when there is one and the domain has nodes),
 /// reporting its capabilities and workflows; without a controller silo the registration fails soft and is retried at
-/// the next keep-alive.
+/// the next keep-alive. Jobs: each function's instance slots are tasks (<see cref="FunctionTasks"/>) with a restart
+/// policy and back-off; nodes are chosen by a <see cref="PlacementScheduler"/>; a run-to-completion workflow ends when
+/// its tasks did.
 /// </summary>
 [GrainType("granary.domain")]
 [SiloRolePlacement(SiloRoles.Orchestrator)]
@@ -32,6 +37,7 @@ internal sealed partial class DomainGrain(
     : Grain, IDomainGrain
 {
     private static readonly GrainType ControllerGrainType = GrainType.Create("granary.controller");
+    private static readonly GrainType WorkflowGrainType = GrainType.Create("granary.workflow");
 
     private readonly DomainOptions _options = options.Value;
     private readonly Dictionary<Guid, NodeEntry> _nodes = [];
@@ -40,7 +46,8 @@ internal sealed partial class DomainGrain(
     private readonly HashSet<Guid> _cordoned = [];
     private readonly Dictionary<InstanceId, PerformanceLog> _performance = [];
     private Random _random = null!;
-    private long _lastRoundRobinOrder;
+    private PlacementScheduler _scheduler = null!;
+    private readonly Dictionary<string, JobStatus> _jobs = new(StringComparer.Ordinal);
     private long _registrations;
     private long _keepAliveRounds;
     private PlatformEventSink? _events;
@@ -50,6 +57,7 @@ internal sealed partial class DomainGrain(
     {
         _protection = new DomainProtection(protectionOptions.Value, this.GetPrimaryKeyString());
         _random = _options.RandomSeed is { } seed ? new Random(seed) : new Random();
+        _scheduler = new PlacementScheduler(_random);
         this.RegisterGrainTimer(KeepAliveAsync, _options.KeepAliveInterval, _options.KeepAliveInterval);
         return Task.CompletedTask;
     }
@@ -90,22 +98,36 @@ internal sealed partial class DomainGrain(
             throw new InvalidOperationException($"Workflow {workflowId} is already deployed in domain {this.GetPrimaryKeyString()}.");
         }
 
+        var jobType = JobSpecification.JobTypeOf(spec);
         var components = new Dictionary<string, LogicalFunctionId>(StringComparer.Ordinal);
         _workflows[workflowId] = components;
         foreach (var function in spec.Functions)
         {
             var lid = LogicalFunctionId.New();
             components[function.Name] = lid;
+            var requirements = DeploymentRequirements.ForFunction(function);
             _functions[lid] = new LogicalFunction(workflowId, new ComponentDeployment { WorkflowId = workflowId, LogicalId = lid, Function = function },
-                DeploymentRequirements.ForFunction(function), function.OutputMapping);
+                requirements, function.OutputMapping)
+            {
+                Tasks = NewTasks(lid, workflowId, function.Name, requirements, TaskSpecification.Parse(function.Annotations), jobType),
+            };
         }
 
         foreach (var resource in spec.Resources)
         {
             var lid = LogicalFunctionId.New();
             components[resource.Name] = lid;
+            var requirements = DeploymentRequirements.ForResource(resource);
             _functions[lid] = new LogicalFunction(workflowId, new ComponentDeployment { WorkflowId = workflowId, LogicalId = lid, Resource = resource },
-                DeploymentRequirements.ForResource(resource), resource.OutputMapping);
+                requirements, resource.OutputMapping)
+            {
+                Tasks = NewTasks(lid, workflowId, resource.Name, requirements, TaskSpecification.Default, JobType.Continuous),
+            };
+        }
+
+        if (jobType == JobType.RunToCompletion)
+        {
+            _jobs[workflowId] = new JobStatus(WorkflowState.Active, null);
         }
 
         foreach (var lid in components.Values)
@@ -124,6 +146,8 @@ internal sealed partial class DomainGrain(
             return;
         }
 
+        _jobs.Remove(workflowId);
+
         foreach (var lid in components.Values)
         {
             if (_functions.Remove(lid, out var function))
@@ -138,16 +162,34 @@ internal sealed partial class DomainGrain(
         }
     }
 
-    public async Task ReportInstanceFailure(InstanceId instance, string reason)
+    public Task ReportInstanceFailure(InstanceId instance, string reason) => ReportInstanceExit(new InstanceExit { Instance = instance, Reason = reason });
+
+    public async Task ReportInstanceExit(InstanceExit exit)
     {
-        var function = _functions.Values.FirstOrDefault(f => f.Instances.Contains(instance));
+        var function = _functions.Values.FirstOrDefault(f => f.Instances.Contains(exit.Instance));
         if (function is null)
         {
             return;
         }
 
-        LogInstanceCrashed(logger, instance, function.Name, reason);
-        function.Instances.Remove(instance);
+        // The task's restart policy decides what follows (FunctionTasks): a restart after the back-off, or none.
+        if (exit.Succeeded)
+        {
+            LogInstanceCompleted(logger, exit.Instance, function.Name);
+        }
+        else
+        {
+            LogInstanceCrashed(logger, exit.Instance, function.Name, exit.Reason);
+        }
+
+        function.Tasks.Exited(exit);
+        function.Instances.Remove(exit.Instance);
+        if (await EndJobIfDoneAsync(function.WorkflowId))
+        {
+            return;
+        }
+
+        WakeForRestart(function);
         await PlaceMissingInstancesAsync(function);
         await PatchWorkflowAsync(function.WorkflowId);
     }
@@ -159,6 +201,8 @@ internal sealed partial class DomainGrain(
         Instances = _functions.ToDictionary(f => f.Key, f => f.Value.Instances.ToArray()),
         Unplaced = _functions.Where(f => f.Value.UnplacedReason is not null).ToDictionary(f => f.Key, f => f.Value.UnplacedReason!),
         KeepAliveRounds = _keepAliveRounds,
+        Tasks = _functions.Where(f => f.Value.Template.Function is not null).ToDictionary(f => f.Key, f => f.Value.Tasks.ToInfo()),
+        Jobs = new Dictionary<string, JobStatus>(_jobs, StringComparer.Ordinal),
     });
 
     public Task<DomainSummary> Describe() => Task.FromResult(BuildSummary());
@@ -540,11 +584,15 @@ internal sealed partial class DomainGrain(
         }
     }
 
-    /// <summary>Starts instances until the function has max_instances of them or no node fits; true if any started.</summary>
+    /// <summary>
+    /// Starts instances until the function has max_instances of them, no task is due to be placed (its restart waits
+    /// for its back-off, or it ended for good), or no node fits; true if any started.
+    /// </summary>
     private async Task<bool> PlaceMissingInstancesAsync(LogicalFunction function)
     {
         var started = false;
-        while (function.Instances.Count < function.Requirements.MaxInstances)
+        function.Tasks.Reconcile(function.Instances);
+        while (function.Instances.Count < function.Requirements.MaxInstances && function.Tasks.NextToPlace() is { } task)
         {
             var eligible = _nodes.Values.OrderBy(n => n.Order)
                 .Where(n => !_cordoned.Contains(n.Descriptor.NodeId) && function.Requirements.Check(n.Descriptor).IsEligible)
@@ -565,17 +613,33 @@ internal sealed partial class DomainGrain(
 
             // Spread instances of one function over distinct nodes while there are enough.
             var unused = eligible.Where(n => function.Instances.All(i => i.NodeId != n.Descriptor.NodeId)).ToList();
-            var node = Choose(function, unused.Count > 0 ? unused : eligible);
+            var decision = Choose(function, unused.Count > 0 ? unused : eligible);
+            if (decision.Chosen is null && unused.Count > 0 && unused.Count < eligible.Count)
+            {
+                // No unused node has room: a node that runs one already may.
+                decision = Choose(function, eligible);
+            }
+
+            if (decision.Chosen is not { } node)
+            {
+                SetUnplaced(function, decision.Reason!);
+                return started;
+            }
+
+            function.Tasks.Schedule(task, node.Descriptor.DisplayName);
             try
             {
                 var instance = await Node(node.Descriptor.NodeId).StartInstance(function.Template);
                 function.Instances.Add(instance);
+                function.Tasks.Started(task, instance);
                 function.UnplacedReason = null;
                 started = true;
             }
             catch (Exception ex)
             {
-                SetUnplaced(function, $"node {node.Descriptor.DisplayName} failed to start it: {ex.Message}");
+                var reason = $"node {node.Descriptor.DisplayName} failed to start it: {ex.Message}";
+                function.Tasks.StartFailed(task, reason);
+                SetUnplaced(function, reason);
                 return started;
             }
         }
@@ -594,34 +658,112 @@ internal sealed partial class DomainGrain(
         }
     }
 
-    private NodeEntry Choose(LogicalFunction function, List<NodeEntry> eligible)
+    /// <summary>
+    /// Chooses among the eligible nodes with the function's strategy (its <c>placement</c> annotation, else the
+    /// domain's); a function that requests resources goes only to a node with room for them.
+    /// </summary>
+    private PlacementDecision Choose(LogicalFunction function, List<NodeEntry> eligible)
     {
-        if (function.Template.Resource is not null)
+        var allocations = new NodeAllocations();
+        foreach (var placed in _functions.Values)
         {
-            return eligible[_random.Next(eligible.Count)];
-        }
-
-        if (_options.Strategy == PlacementPolicy.RoundRobin)
-        {
-            var next = eligible.FirstOrDefault(n => n.Order > _lastRoundRobinOrder) ?? eligible[0];
-            _lastRoundRobinOrder = next.Order;
-            return next;
-        }
-
-        // Weighted random: weight = num_cpus × num_cores × clock_freq_cpu (at least 1 each).
-        var weights = eligible.Select(n => Math.Max(1.0, n.Descriptor.Capabilities.NumCpus) * Math.Max(1.0, n.Descriptor.Capabilities.NumCores)
-            * Math.Max(1.0, n.Descriptor.Capabilities.ClockFreqCpu)).ToList();
-        var pick = _random.NextDouble() * weights.Sum();
-        for (var i = 0; i < eligible.Count; i++)
-        {
-            pick -= weights[i];
-            if (pick < 0)
+            var request = placed.Tasks.Specification.Request;
+            foreach (var instance in placed.Instances)
             {
-                return eligible[i];
+                allocations.Add(instance.NodeId, request);
             }
         }
 
-        return eligible[^1];
+        var candidates = eligible.Select(n => allocations.Candidate(n.Descriptor, n.Order)).ToList();
+        var specification = function.Tasks.Specification;
+        return _scheduler.Choose(specification.Placement ?? _options.Strategy, specification.Request, candidates, function.Template.Resource is not null);
+    }
+
+    /// <summary>The tasks of a new function; each of their transitions is published as <see cref="TaskStateChanged"/>.</summary>
+    private FunctionTasks NewTasks(LogicalFunctionId lid, string workflowId, string component, DeploymentRequirements requirements, TaskSpecification specification, JobType jobType) =>
+        new(requirements.MaxInstances, specification, jobType, _options.Tasks, time, transition =>
+        {
+            var task = transition.Task;
+            LogTaskState(logger, component, task.Slot, transition.From, task.State, transition.Reason ?? string.Empty);
+            Publish(new TaskStateChanged(lid, workflowId, component, task.Slot, transition.From, task.State, task.Instance, task.Restarts, task.ExitCode,
+                transition.Reason, time.GetUtcNow()));
+        });
+
+    /// <summary>Places the function again when its earliest planned restart is due (keep-alive rounds retry too).</summary>
+    private void WakeForRestart(LogicalFunction function)
+    {
+        if (function.Tasks.NextRestartAt is not { } at)
+        {
+            return;
+        }
+
+        var due = at - time.GetUtcNow();
+        IGrainTimer? timer = null;
+        timer = this.RegisterGrainTimer(async () =>
+        {
+            timer?.Dispose();
+            await PlaceMissingAsync();
+        }, due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// Ends a run-to-completion workflow whose tasks all completed, or one of which failed past its restart policy:
+    /// every instance of the workflow (resources too) is stopped, nothing is placed for it any more, the end is
+    /// published and its workflow grain told. True when the workflow ended now.
+    /// </summary>
+    private async Task<bool> EndJobIfDoneAsync(string workflowId)
+    {
+        if (!_jobs.TryGetValue(workflowId, out var job) || job.State != WorkflowState.Active || !_workflows.TryGetValue(workflowId, out var components))
+        {
+            return false;
+        }
+
+        var functions = components.Values.Select(lid => _functions[lid]).ToList();
+        var tasks = functions.Where(f => f.Template.Function is not null).ToList();
+        var failed = tasks.Select(f => (Function: f, Task: f.Tasks.FailedForGood)).FirstOrDefault(f => f.Task is not null);
+        JobStatus ended;
+        PlatformEvent announcement;
+        var domainId = this.GetPrimaryKeyString();
+        if (failed.Task is { } task)
+        {
+            ended = new JobStatus(WorkflowState.Failed, $"task {task.Slot} of {failed.Function.Name} failed: {task.LastFailure}");
+            announcement = new JobFailed(workflowId, domainId, failed.Function.Name, task.LastFailure ?? string.Empty, time.GetUtcNow());
+        }
+        else if (tasks.All(f => f.Tasks.AllCompleted))
+        {
+            ended = new JobStatus(WorkflowState.Completed, "every task completed");
+            announcement = new JobCompleted(workflowId, domainId, time.GetUtcNow());
+        }
+        else
+        {
+            return false;
+        }
+
+        // Recorded before the first await: Inspect and Snapshot, which interleave, see the end and no instance at once.
+        _jobs[workflowId] = ended;
+        LogJobEnded(logger, workflowId, ended.State, ended.Outcome!);
+        var stopping = new List<InstanceId>();
+        foreach (var function in functions)
+        {
+            function.Tasks.Halt($"stopped: workflow {workflowId} {ended.State.ToString().ToLowerInvariant()}");
+            stopping.AddRange(function.Instances);
+            function.Instances.Clear();
+            function.UnplacedReason = null;
+            SendRecord(function);
+        }
+
+        foreach (var instance in stopping)
+        {
+            await TryAsync(() => Node(instance.NodeId).StopInstance(instance), $"stop {instance}");
+        }
+
+        Publish(announcement);
+        if (SiloRolePlacement.AnySiloHosts(manifests, WorkflowGrainType))
+        {
+            Send(() => GrainFactory.GetGrain<IWorkflowGrain>(workflowId).JobEnded(ended.State, ended.Outcome!), $"tell workflow {workflowId} it ended");
+        }
+
+        return true;
     }
 
     /// <summary>Sends every instance of the workflow its current outputs: channel → instances of the target component.</summary>
@@ -668,6 +810,8 @@ internal sealed partial class DomainGrain(
             Outputs = Dependencies(function),
             UnplacedReason = function.UnplacedReason,
             UpdatedAt = time.GetUtcNow(),
+            Tasks = function.Template.Function is null ? [] : function.Tasks.ToInfo(),
+            TaskSettings = function.Template.Function is null ? string.Empty : TaskSettings(function.Tasks.Specification, _options.Strategy),
         };
         Send(function.Template.LogicalId, static (grain, r) => grain.Update(r), record);
     }
@@ -687,6 +831,26 @@ internal sealed partial class DomainGrain(
         catch (Exception ex)
         {
             LogActionFailed(logger, $"inform logical function {lid}", ex.Message);
+        }
+    }
+
+    /// <summary>The task settings in annotation terms, for <c>granary function inspect</c>.</summary>
+    private static string TaskSettings(TaskSpecification specification, PlacementPolicy domainStrategy) =>
+        $"{JobAnnotations.RestartPolicy} {TaskSpecification.WireName(specification.RestartPolicy)}, " +
+        $"{JobAnnotations.MaxRestarts} {(specification.MaxRestarts is { } max ? max.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unlimited")}, " +
+        $"request {(specification.Request.IsNone ? "none" : specification.Request.ToString())}, " +
+        $"{JobAnnotations.Placement} {TaskSpecification.WireName(specification.Placement ?? domainStrategy)}{(specification.Placement is null ? " (the domain's)" : string.Empty)}";
+
+    /// <summary>A call nobody waits for; its failure is only logged.</summary>
+    private void Send(Func<Task> call, string what)
+    {
+        try
+        {
+            LogIfFaulted(call(), reason => LogActionFailed(logger, what, reason));
+        }
+        catch (Exception ex)
+        {
+            LogActionFailed(logger, what, ex.Message);
         }
     }
 
@@ -740,6 +904,9 @@ internal sealed partial class DomainGrain(
 
         public string? UnplacedReason { get; set; }
 
+        /// <summary>Its tasks (one per instance slot), their states and restart policy.</summary>
+        public FunctionTasks Tasks { get; init; } = null!;
+
         public string Name => Template.Name;
     }
 
@@ -761,8 +928,17 @@ internal sealed partial class DomainGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Probe of node {Node} failed: {Reason}")]
     private static partial void LogProbeFailed(ILogger logger, string node, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {Instance} of {Component} crashed ({Reason}); restarting it")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {Instance} of {Component} failed ({Reason}); its restart policy decides what follows")]
     private static partial void LogInstanceCrashed(ILogger logger, InstanceId instance, string component, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {Instance} of {Component} completed its task")]
+    private static partial void LogInstanceCompleted(ILogger logger, InstanceId instance, string component);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {Slot} of {Component}: {From} -> {To} {Reason}")]
+    private static partial void LogTaskState(ILogger logger, string component, int slot, TaskState from, TaskState to, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run-to-completion workflow {Workflow} ended {State}: {Outcome}")]
+    private static partial void LogJobEnded(ILogger logger, string workflow, WorkflowState state, string outcome);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Migrated {Component}: instance {Old} replaced by {New}")]
     private static partial void LogMigrated(ILogger logger, string component, InstanceId old, InstanceId @new);

@@ -25,4 +25,7 @@ public sealed class DomainOptions
     /// <c>granary.events</c>, key = the domain id); empty disables publishing.
     /// </summary>
     public string EventStreamProvider { get; set; } = Events.PlatformStreams.DefaultProvider;
+
+    /// <summary>Restart back-off of tasks (Granary:Domain:Tasks): 1 s doubling to 1 min, reset after 10 min.</summary>
+    public Tasks.TaskOptions Tasks { get; set; } = new();
 }

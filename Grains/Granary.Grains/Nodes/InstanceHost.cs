@@ -27,6 +27,8 @@ internal sealed partial class InstanceHost : IFunctionContext
     private volatile bool _patched;
     private Task? _loop;
     private int _roundRobin;
+    private int _exiting;
+    private int _exitCode;
 
     // The managed thread running this instance's turns right now, 0 between turns and while a turn awaits: casts to
     // other nodes made on it are buffered (see RemoteCastBuffer); casts from anywhere else go out at once.
@@ -181,6 +183,12 @@ internal sealed partial class InstanceHost : IFunctionContext
                     continue;
                 }
 
+                if (Volatile.Read(ref _exiting) != 0)
+                {
+                    EndAfterExit(work);
+                    return;
+                }
+
                 if (work.Kind is WorkKind.Cast or WorkKind.Call && !_rate.TryTake(out _, out _))
                 {
                     // Protection's cap on events per second: the event waits here, the ones behind it in the mailbox.
@@ -235,7 +243,15 @@ internal sealed partial class InstanceHost : IFunctionContext
                 {
                     Crashed = true;
                     work.Reply?.TrySetException(ex);
-                    LogCrashed(_node.Logger, Self, Deployment.Name, ex);
+                    if (FunctionExitedException.ExitCodeOf(ex) == 0)
+                    {
+                        LogExitedCleanly(_node.Logger, Self, Deployment.Name, ex.Message);
+                    }
+                    else
+                    {
+                        LogCrashed(_node.Logger, Self, Deployment.Name, ex);
+                    }
+
                     _node.OnInstanceCrashed(this, ex);
                 }
             }
@@ -352,6 +368,34 @@ internal sealed partial class InstanceHost : IFunctionContext
 
     public Task SyncAsync(ReadOnlyMemory<byte> state, CancellationToken cancellationToken = default) => _node.SyncAsync(this, state.ToArray());
 
+    public void Exit(int exitCode = 0)
+    {
+        if (Interlocked.CompareExchange(ref _exiting, 1, 0) != 0)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _exitCode, exitCode);
+
+        // Wakes an idle mailbox loop; a busy one sees the flag when the event in hand returns.
+        _mailbox.Writer.TryWrite(new Work(WorkKind.Exit, default, default, null, null));
+    }
+
+    /// <summary>The instance called <see cref="Exit"/>: what is still queued is refused, and the node reports the end.</summary>
+    private void EndAfterExit(Work first)
+    {
+        _mailbox.Writer.TryComplete();
+        var refusal = CallResult.Error($"instance {Self} exited");
+        first.Reply?.TrySetResult(refusal);
+        while (_mailbox.Reader.TryRead(out var queued))
+        {
+            queued.Reply?.TrySetResult(refusal);
+        }
+
+        EndTurns();
+        _node.OnInstanceExited(this, Volatile.Read(ref _exitCode));
+    }
+
     /// <summary>The instance behind <paramref name="alias"/>; several instances share the load in turn.</summary>
     private InstanceId? Resolve(string alias)
     {
@@ -398,12 +442,18 @@ internal sealed partial class InstanceHost : IFunctionContext
         Cast,
         Call,
         Stop,
+
+        /// <summary>Only wakes the loop after <see cref="Exit"/>; never handled as an event.</summary>
+        Exit,
     }
 
     private readonly record struct Work(WorkKind Kind, InstanceId Source, ReadOnlyMemory<byte> Payload, byte[]? State, TaskCompletionSource<CallResult>? Reply);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing crashed instance {Instance} failed: {Reason}")]
     private static partial void LogDisposeFailed(ILogger logger, InstanceId instance, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {Instance} of {Component} ended with exit code 0: {Reason}")]
+    private static partial void LogExitedCleanly(ILogger logger, InstanceId instance, string component, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Instance {Instance} of {Component} crashed")]
     private static partial void LogCrashed(ILogger logger, InstanceId instance, string component, Exception exception);

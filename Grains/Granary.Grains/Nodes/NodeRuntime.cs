@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Granary.Grains.Execution;
 using Granary.Grains.Functions;
 using Granary.Grains.Identity;
+using Granary.Grains.Jobs;
 using Granary.Grains.Platform;
 using Granary.Grains.Protection;
 using Microsoft.Extensions.DependencyInjection;
@@ -308,15 +309,48 @@ public sealed partial class NodeRuntime : IDisposable
             return;
         }
 
-        _telemetry.Failed(host.Self, exception.Message);
-        _ = ReportCrashAsync(host.Self, exception.Message);
+        var exitCode = FunctionExitedException.ExitCodeOf(exception);
+        if (exitCode == 0)
+        {
+            _telemetry.Stopped(host.Self, exception.Message);
+        }
+        else
+        {
+            _telemetry.Failed(host.Self, exception.Message);
+        }
+
+        _ = ReportExitAsync(new InstanceExit { Instance = host.Self, ExitCode = exitCode, Reason = exception.Message });
     }
 
-    private async Task ReportCrashAsync(InstanceId id, string reason)
+    /// <summary>The instance called <see cref="Functions.IFunctionContext.Exit"/>: it is released and its end reported to the domain.</summary>
+    internal void OnInstanceExited(InstanceHost host, int exitCode)
     {
+        _instances.TryRemove(host.Self, out _);
+        Forget(host.Self);
+        host.Abort();
+        var reason = exitCode == 0 ? "the function completed its task (exit code 0)" : $"the function exited with code {exitCode}";
+        LogExited(Logger, host.Self, host.Deployment.Name, exitCode);
+        if (exitCode == 0)
+        {
+            _telemetry.Stopped(host.Self, reason);
+        }
+        else
+        {
+            _telemetry.Failed(host.Self, reason);
+        }
+
+        if (!_stopping)
+        {
+            _ = ReportExitAsync(new InstanceExit { Instance = host.Self, ExitCode = exitCode, Reason = reason });
+        }
+    }
+
+    private async Task ReportExitAsync(InstanceExit exit)
+    {
+        var id = exit.Instance;
         try
         {
-            await GrainFactory.GetGrain<IDomainGrain>(Options.DomainId).ReportInstanceFailure(id, reason).ConfigureAwait(false);
+            await GrainFactory.GetGrain<IDomainGrain>(Options.DomainId).ReportInstanceExit(exit).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -342,6 +376,9 @@ public sealed partial class NodeRuntime : IDisposable
     [LoggerMessage(Level = LogLevel.Debug, Message = "Event for unknown instance {Instance} dropped")]
     private static partial void LogUnknownTarget(ILogger logger, InstanceId instance);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report the crash of {Instance}: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {Instance} of {Component} exited with code {ExitCode}")]
+    private static partial void LogExited(ILogger logger, InstanceId instance, string component, int exitCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report the end of {Instance}: {Reason}")]
     private static partial void LogReportFailed(ILogger logger, InstanceId instance, string reason);
 }

@@ -16,7 +16,8 @@ namespace Granary.Executors.Container;
 /// function's server on 127.0.0.1) and a watch on the container (<c>docker wait</c>). A container that exits while
 /// the node has not asked it to stop is a crash: the event in flight, if any, fails with the exit reason; if the
 /// instance was idle, the watch wakes it with an event to itself that fails the same way, so the node reports the
-/// crash as for any failed callback (and the domain starts a new instance). Disposing removes the container.
+/// crash as for any failed callback, with the exit code (a <see cref="FunctionExitedException"/> inside the exception),
+/// so the domain reads exit code 0 as the task completed and any other as failed. Disposing removes the container.
 /// </summary>
 internal sealed partial class ContainerFunctionInstance : IFunctionInstance, ICpuLimitedInstance
 {
@@ -41,6 +42,7 @@ internal sealed partial class ContainerFunctionInstance : IFunctionInstance, ICp
     private readonly TaskCompletionSource<string> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _ending;
     private int _disposed;
+    private int _exitCode;
 
     public ContainerFunctionInstance(ContainerRuntime runtime, IFunctionContext context, string function, string containerId, Uri endpoint, string token)
     {
@@ -256,6 +258,7 @@ internal sealed partial class ContainerFunctionInstance : IFunctionInstance, ICp
         }
 
         var reason = await DescribeExitAsync(code).ConfigureAwait(false);
+        Volatile.Write(ref _exitCode, (int)code);
         _exited.TrySetResult(reason);
         LogExited(_runtime.Logger, _function, _context.Self, Short, reason);
 
@@ -269,7 +272,8 @@ internal sealed partial class ContainerFunctionInstance : IFunctionInstance, ICp
     {
         if (_exited.Task.IsCompleted)
         {
-            throw new ContainerFunctionException($"Container function {_function}: container {Short} {await _exited.Task.ConfigureAwait(false)}; /{operation} was not sent");
+            throw new ContainerFunctionException(
+                $"Container function {_function}: container {Short} {await _exited.Task.ConfigureAwait(false)}; /{operation} was not sent", await ExitAsync().ConfigureAwait(false));
         }
 
         var eventTimeout = _runtime.Options.EventTimeout;
@@ -285,7 +289,8 @@ internal sealed partial class ContainerFunctionInstance : IFunctionInstance, ICp
             if (await Task.WhenAny(_exited.Task, Task.Delay(ExitReasonWait, CancellationToken.None)).ConfigureAwait(false) == _exited.Task)
             {
                 throw new ContainerFunctionException(
-                    $"Container function {_function}: container {Short} {await _exited.Task.ConfigureAwait(false)} during /{operation}{await LogTailAsync().ConfigureAwait(false)}", e);
+                    $"Container function {_function}: container {Short} {await _exited.Task.ConfigureAwait(false)} during /{operation}{await LogTailAsync().ConfigureAwait(false)}",
+                    new FunctionExitedException(Volatile.Read(ref _exitCode), (await _exited.Task.ConfigureAwait(false)) + ": " + e.Message));
             }
 
             throw new ContainerFunctionException(e is OperationCanceledException
@@ -304,9 +309,15 @@ internal sealed partial class ContainerFunctionInstance : IFunctionInstance, ICp
         return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>The container's exit as an exception carrying the code (once the watch saw it).</summary>
+    private async Task<FunctionExitedException> ExitAsync() =>
+        new(Volatile.Read(ref _exitCode), await _exited.Task.ConfigureAwait(false));
+
     private async Task<string> DescribeExitAsync(long code)
     {
-        var reason = code > 128 && code < 160
+        var reason = code == 0
+            ? "exited with code 0"
+            : code > 128 && code < 160
             ? $"exited unexpectedly with code {code} (killed by {SignalName(code - 128)})"
             : $"exited unexpectedly with code {code}";
         try

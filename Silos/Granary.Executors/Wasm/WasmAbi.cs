@@ -43,6 +43,13 @@ public static class WasmAbi
     /// <summary>(data_ptr, data_len): saves the instance's state.</summary>
     public const string Sync = "sync_asm";
 
+    /// <summary>
+    /// (exit_code): a Granary extension, not part of EDGELESS's ABI (hence the <c>granary_</c> prefix): ends the
+    /// instance's task once the current handler returns; 0 completes it, anything else fails it (see
+    /// <c>IFunctionContext.Exit</c>). A module that does not import it runs on EDGELESS's nodes too.
+    /// </summary>
+    public const string TaskExit = "granary_task_exit";
+
     /// <summary>The guest's linear memory.</summary>
     public const string Memory = "memory";
 
@@ -101,6 +108,7 @@ public static class WasmAbi
         [Self] = new(I32(2), []),
         [DelayedCast] = new([ValueKind.Int64, .. I32(4)], []),
         [Sync] = new(I32(2), []),
+        [TaskExit] = new(I32(1), []),
     };
 
     private static ValueKind[] I32(int count) => Enumerable.Repeat(ValueKind.Int32, count).ToArray();

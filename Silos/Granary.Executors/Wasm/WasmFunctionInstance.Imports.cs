@@ -37,6 +37,8 @@ internal sealed partial class WasmFunctionInstance
             Of(c).DelayedCastImport(delayMs, targetPtr, targetLen, payloadPtr, payloadLen));
         linker.DefineFunction(WasmAbi.ImportModule, WasmAbi.Sync, (Caller c, int dataPtr, int dataLen) =>
             Of(c).SyncImport(dataPtr, dataLen));
+        linker.DefineFunction(WasmAbi.ImportModule, WasmAbi.TaskExit, (Caller c, int exitCode) =>
+            Of(c)._context.Exit(exitCode));
     }
 
     private static WasmFunctionInstance Of(Caller caller) =>

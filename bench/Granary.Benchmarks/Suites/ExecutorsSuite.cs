@@ -400,5 +400,9 @@ public sealed class ExecutorsSuite : IBenchmarkSuite
         }
 
         public Task SyncAsync(ReadOnlyMemory<byte> state, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public void Exit(int exitCode = 0)
+        {
+        }
     }
 }

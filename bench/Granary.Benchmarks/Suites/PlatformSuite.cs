@@ -71,6 +71,14 @@ public sealed class PlatformSuite : IBenchmarkSuite
 
     public async Task RunAsync(string[] args, BenchReport report, CancellationToken cancellationToken)
     {
+        // First, before any silo runs in this process; `platform --placement-only` stops there (for work on the scheduler).
+        report.Note("one E-PVM placement decision among 1,000 nodes...");
+        PlacementDecisionBenchmark.Run(report);
+        if (args.Contains("--placement-only", StringComparer.Ordinal))
+        {
+            return;
+        }
+
         // ConfigureSilo runs for every silo: only the first is the controller and orchestrator, node silos are only nodes.
         var first = true;
         await using var cluster = await TestCluster.StartAsync(new TestClusterOptions

@@ -19,7 +19,7 @@ root="$work/rootfs"
 mkdir -p "$root/bin" "$root/www/cgi-bin" "$root/tmp"
 chmod 1777 "$root/tmp"
 cp "$busybox" "$root/bin/busybox"
-for applet in sh httpd wget head tail cat tr sed mkdir mktemp mv rm; do
+for applet in sh httpd wget head tail cat tr sed mkdir mktemp mv rm sleep kill; do
   ln -s busybox "$root/bin/$applet"
 done
 install -m 755 "$here/function.sh" "$root/www/cgi-bin/function"

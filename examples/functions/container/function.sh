@@ -9,7 +9,8 @@
 # "ask:X" calls output "peer" with X and answers what the peer said, "later:X" casts X on "out" after 100 ms
 # (delayed_cast), "none" answers without a reply, "fail" answers with an error; anything else is echoed back.
 # Init payload: is_client=true casts "token" on "out" once initialised; sync=false does not save the count;
-# fail_init=true refuses to start.
+# fail_init=true refuses to start; exit_code=N ends the container with exit code N shortly after init (a
+# run-to-completion task: 0 completes it, anything else fails it).
 
 dir=/tmp/granary
 mkdir -p "$dir"
@@ -52,6 +53,12 @@ case "$PATH_INFO" in
     printf 'count=%s' "$(count)" >"$body.out"
     host telemetry_log "level=info&target=init" "$body.out" >/dev/null
     case ",$init," in *,is_client=true,*) printf token >"$body.out"; host cast "channel=out" "$body.out" >/dev/null ;; esac
+    code=$(printf ',%s,' "$init" | sed -n 's/.*,exit_code=\([0-9]*\),.*/\1/p')
+    if [ -n "$code" ]; then
+      # Once this answer is out, start.sh ends the container with the code.
+      echo "$code" >"$dir/exit-code"
+      (sleep 1; kill "$(cat "$dir/server.pid")") >/dev/null 2>&1 &
+    fi
     answer "204 No Content"
     ;;
   /cast)

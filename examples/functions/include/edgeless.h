@@ -71,6 +71,15 @@ EDGELESS_IMPORT(slf_asm) void slf_asm(uint8_t *out_node_id, uint8_t *out_compone
 EDGELESS_IMPORT(delayed_cast_asm) void delayed_cast_asm(int64_t delay_ms, const char *target, int target_len, const void *payload, int payload_len);
 EDGELESS_IMPORT(sync_asm) void sync_asm(const void *data, int data_len);
 
+/*
+ * Granary extension, not part of EDGELESS's ABI (a module that does not call it still runs on EDGELESS's nodes):
+ * ends this instance's task once the current handler returns. exit_code 0 completes the task, any other value fails
+ * it; events still queued are not delivered and edgeless_on_stop is not called. What follows depends on the
+ * function's restart-policy annotation and, in a workflow with job-type run-to-completion, the workflow completes once
+ * every task did. Calls after the first are ignored.
+ */
+EDGELESS_IMPORT(granary_task_exit) void granary_task_exit(int exit_code);
+
 /* The handlers each function defines. */
 void edgeless_on_init(const uint8_t *payload, int payload_len, const uint8_t *state, int state_len);
 void edgeless_on_cast(const edgeless_instance_id *source, const uint8_t *payload, int payload_len);
