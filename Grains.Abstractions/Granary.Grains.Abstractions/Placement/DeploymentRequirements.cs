@@ -111,7 +111,7 @@ public sealed record DeploymentRequirements
 
         foreach (var label in LabelMatchAll)
         {
-            if (!capabilities.Labels.Contains(label, StringComparer.Ordinal))
+            if (!ContainsOrdinal(capabilities.Labels, label))
             {
                 (reasons ??= []).Add($"node {name} lacks label {label}");
             }
@@ -135,7 +135,7 @@ public sealed record DeploymentRequirements
             (reasons ??= []).Add($"node {name} has no TPM (tpm=required)");
         }
 
-        if (RequiredRuntime is { } runtime && !capabilities.Runtimes.Contains(runtime, StringComparer.Ordinal))
+        if (RequiredRuntime is { } runtime && !ContainsOrdinal(capabilities.Runtimes, runtime))
         {
             (reasons ??= []).Add($"node {name} does not offer runtime {runtime}");
         }
@@ -147,6 +147,20 @@ public sealed record DeploymentRequirements
         }
 
         return reasons is null ? PlacementVerdict.Eligible : new PlacementVerdict(reasons);
+    }
+
+    /// <summary>Whether <paramref name="items"/> holds <paramref name="item"/>, without the enumerator LINQ's Contains allocates.</summary>
+    private static bool ContainsOrdinal(IReadOnlyList<string> items, string item)
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (string.Equals(items[i], item, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool MatchesNode(string item, NodeDescriptor node) =>

@@ -45,6 +45,7 @@ internal sealed partial class DomainGrain(
     private readonly Dictionary<string, Dictionary<string, LogicalFunctionId>> _workflows = new(StringComparer.Ordinal);
     private readonly HashSet<Guid> _cordoned = [];
     private readonly Dictionary<InstanceId, PerformanceLog> _performance = [];
+    private readonly NodeAllocations _allocations = new();
     private Random _random = null!;
     private PlacementScheduler _scheduler = null!;
     private readonly Dictionary<string, JobStatus> _jobs = new(StringComparer.Ordinal);
@@ -107,10 +108,7 @@ internal sealed partial class DomainGrain(
             components[function.Name] = lid;
             var requirements = DeploymentRequirements.ForFunction(function);
             _functions[lid] = new LogicalFunction(workflowId, new ComponentDeployment { WorkflowId = workflowId, LogicalId = lid, Function = function },
-                requirements, function.OutputMapping)
-            {
-                Tasks = NewTasks(lid, workflowId, function.Name, requirements, TaskSpecification.Parse(function.Annotations), jobType),
-            };
+                requirements, function.OutputMapping, NewTasks(lid, workflowId, function.Name, requirements, TaskSpecification.Parse(function.Annotations), jobType), _allocations);
         }
 
         foreach (var resource in spec.Resources)
@@ -119,10 +117,7 @@ internal sealed partial class DomainGrain(
             components[resource.Name] = lid;
             var requirements = DeploymentRequirements.ForResource(resource);
             _functions[lid] = new LogicalFunction(workflowId, new ComponentDeployment { WorkflowId = workflowId, LogicalId = lid, Resource = resource },
-                requirements, resource.OutputMapping)
-            {
-                Tasks = NewTasks(lid, workflowId, resource.Name, requirements, TaskSpecification.Default, JobType.Continuous),
-            };
+                requirements, resource.OutputMapping, NewTasks(lid, workflowId, resource.Name, requirements, TaskSpecification.Default, JobType.Continuous), _allocations);
         }
 
         if (jobType == JobType.RunToCompletion)
@@ -152,7 +147,9 @@ internal sealed partial class DomainGrain(
         {
             if (_functions.Remove(lid, out var function))
             {
-                foreach (var instance in function.Instances)
+                var instances = function.Instances.ToList();
+                function.Instances.Clear();
+                foreach (var instance in instances)
                 {
                     await TryAsync(() => Node(instance.NodeId).StopInstance(instance), $"stop {instance}");
                 }
@@ -664,17 +661,7 @@ internal sealed partial class DomainGrain(
     /// </summary>
     private PlacementDecision Choose(LogicalFunction function, List<NodeEntry> eligible)
     {
-        var allocations = new NodeAllocations();
-        foreach (var placed in _functions.Values)
-        {
-            var request = placed.Tasks.Specification.Request;
-            foreach (var instance in placed.Instances)
-            {
-                allocations.Add(instance.NodeId, request);
-            }
-        }
-
-        var candidates = eligible.Select(n => allocations.Candidate(n.Descriptor, n.Order)).ToList();
+        var candidates = eligible.Select(n => _allocations.Candidate(n.Descriptor, n.Order)).ToList();
         var specification = function.Tasks.Specification;
         return _scheduler.Choose(specification.Placement ?? _options.Strategy, specification.Request, candidates, function.Template.Resource is not null);
     }
@@ -890,7 +877,8 @@ internal sealed partial class DomainGrain(
 
     private sealed record NodeEntry(NodeDescriptor Descriptor, Nodes.NodeHealth Health, Guid Nonce, DateTimeOffset Deadline, TimeSpan RefreshInterval, long Order);
 
-    private sealed class LogicalFunction(string workflowId, ComponentDeployment template, DeploymentRequirements requirements, IReadOnlyDictionary<string, string> outputMapping)
+    private sealed class LogicalFunction(string workflowId, ComponentDeployment template, DeploymentRequirements requirements, IReadOnlyDictionary<string, string> outputMapping,
+        FunctionTasks tasks, NodeAllocations allocations)
     {
         public string WorkflowId { get; } = workflowId;
 
@@ -900,12 +888,13 @@ internal sealed partial class DomainGrain(
 
         public IReadOnlyDictionary<string, string> OutputMapping { get; } = outputMapping;
 
-        public List<InstanceId> Instances { get; } = [];
+        /// <summary>Its instances; each one counts in the domain's allocations (<see cref="NodeAllocations"/>) while listed here.</summary>
+        public PlacedInstances Instances { get; } = new(allocations, tasks.Specification.Request);
 
         public string? UnplacedReason { get; set; }
 
         /// <summary>Its tasks (one per instance slot), their states and restart policy.</summary>
-        public FunctionTasks Tasks { get; init; } = null!;
+        public FunctionTasks Tasks { get; } = tasks;
 
         public string Name => Template.Name;
     }
