@@ -66,17 +66,17 @@ public sealed class DashboardPageTests(DashboardHostFixture fixture) : IClassFix
         var node = page.Locator(".node").First;
         await node.WaitForAsync();
         var nodeId = await node.GetAttributeAsync("data-node-id");
-        Assert.EndsWith(" no", NodeRow(await CliNodeListAsync(), nodeId!), StringComparison.Ordinal);
+        Assert.Equal("no", CordonedCell(await CliNodeListAsync(), nodeId!));
 
         await node.Locator("button.cordon").ClickAsync();
         await Assertions.Expect(node).ToHaveAttributeAsync("data-cordoned", "true");
         await Assertions.Expect(node.Locator(".cordon-state")).ToHaveTextAsync("cordoned");
         await Screenshots.SaveAsync(page, "dashboard-nodes-cordoned");
-        Assert.EndsWith(" yes", NodeRow(await CliNodeListAsync(), nodeId!), StringComparison.Ordinal);
+        Assert.Equal("yes", CordonedCell(await CliNodeListAsync(), nodeId!));
 
         await node.Locator("button.uncordon").ClickAsync();
         await Assertions.Expect(node).ToHaveAttributeAsync("data-cordoned", "false");
-        Assert.EndsWith(" no", NodeRow(await CliNodeListAsync(), nodeId!), StringComparison.Ordinal);
+        Assert.Equal("no", CordonedCell(await CliNodeListAsync(), nodeId!));
     }
 
     [Fact]
@@ -125,6 +125,9 @@ public sealed class DashboardPageTests(DashboardHostFixture fixture) : IClassFix
         Assert.True(exit == ExitCodes.Success, error.ToString());
         return output.ToString();
     }
+
+    /// <summary>The CORDONED cell of the node's row: the one before the last (PROTECTION); cells are set apart by two or more spaces.</summary>
+    private static string CordonedCell(string table, string nodeId) => Regex.Split(NodeRow(table, nodeId).Trim(), @"\s{2,}")[^2];
 
     private static string NodeRow(string table, string nodeId) =>
         table.Split('\n').Select(l => l.TrimEnd()).FirstOrDefault(l => l.TrimStart().StartsWith(nodeId, StringComparison.Ordinal))
