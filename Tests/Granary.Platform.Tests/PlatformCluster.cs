@@ -1,3 +1,6 @@
+using Orleans.Streams;
+using Granary.Grains.Events;
+using System.Collections.Concurrent;
 using Granary.Grains.Platform;
 using Granary.Grains.Workflows;
 using Granary.Hosting;
@@ -140,6 +143,20 @@ public sealed class PlatformCluster : IAsyncDisposable
 
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>Collects every event published on the domain's platform stream from now on, in the order received.</summary>
+    public async Task<ConcurrentQueue<PlatformEvent>> SubscribeToDomainEventsAsync()
+    {
+        var received = new ConcurrentQueue<PlatformEvent>();
+        await Cluster.Client.GetStreamProvider(PlatformStreams.DefaultProvider)
+            .GetStream<PlatformEvent>(StreamId.Create(PlatformStreams.Namespace, Domain))
+            .SubscribeAsync((item, _) =>
+            {
+                received.Enqueue(item);
+                return Task.CompletedTask;
+            });
+        return received;
     }
 
     /// <summary>The node silo whose node has id <paramref name="nodeId"/>.</summary>

@@ -84,8 +84,7 @@ public sealed class TelemetryTests
         await using var platform = await PlatformCluster.StartAsync(
             nodes: 2,
             configureNode: s => s.Services.Configure<NodeOptions>(n => n.PerformanceSampleInterval = TimeSpan.FromMilliseconds(300)));
-        var received = new ConcurrentQueue<PlatformEvent>();
-        await SubscribeAsync(platform, received);
+        var received = await platform.SubscribeToDomainEventsAsync();
         var key = Guid.NewGuid().ToString("N");
         var spec = new WorkflowSpec
         {
@@ -124,8 +123,7 @@ public sealed class TelemetryTests
     public async Task The_domain_publishes_node_registered_and_node_lost_on_its_stream()
     {
         await using var platform = await PlatformCluster.StartAsync(nodes: 1);
-        var received = new ConcurrentQueue<PlatformEvent>();
-        await SubscribeAsync(platform, received);
+        var received = await platform.SubscribeToDomainEventsAsync();
 
         var extra = await platform.Cluster.StartSiloAsync(configureSilo: s => s
             .AddGranaryNode(n =>
@@ -162,8 +160,7 @@ public sealed class TelemetryTests
                 s.AddGranaryController(c => c.KeepAliveInterval = PlatformCluster.KeepAlive);
             }
         });
-        var received = new ConcurrentQueue<PlatformEvent>();
-        await SubscribeAsync(platform, received);
+        var received = await platform.SubscribeToDomainEventsAsync();
         var controller = platform.Cluster.Client.GetGrain<IControllerGrain>(IControllerGrain.Key);
         var spec = new WorkflowSpec { Functions = [PlatformCluster.Function<IdleFunction>("idle", $"key={Guid.NewGuid():N}")] };
         string? id = null;
@@ -187,14 +184,4 @@ public sealed class TelemetryTests
 
         Assert.Equal([PlatformCluster.Domain], received.OfType<WorkflowStarted>().Single(e => e.WorkflowId == id).DomainIds);
     }
-
-    /// <summary>Collects every event on the domain's platform stream into <paramref name="received"/>.</summary>
-    private static Task<StreamSubscriptionHandle<PlatformEvent>> SubscribeAsync(PlatformCluster platform, ConcurrentQueue<PlatformEvent> received) =>
-        platform.Cluster.Client.GetStreamProvider(PlatformStreams.DefaultProvider)
-            .GetStream<PlatformEvent>(StreamId.Create(PlatformStreams.Namespace, PlatformCluster.Domain))
-            .SubscribeAsync((item, _) =>
-            {
-                received.Enqueue(item);
-                return Task.CompletedTask;
-            });
 }

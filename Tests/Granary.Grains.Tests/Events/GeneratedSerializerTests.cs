@@ -1,7 +1,9 @@
 using Granary.Grains.Events;
 using Granary.Grains.Identity;
+using Granary.Grains.Jobs;
 using Granary.Grains.Nodes;
 using Granary.Grains.Placement;
+using Granary.Grains.Platform;
 using Granary.Grains.Protection;
 using Granary.Grains.Workflows;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,6 +55,14 @@ public sealed class GeneratedSerializerTests
     [InlineData(typeof(NodeRestored))]
     [InlineData(typeof(NodeUsage))]
     [InlineData(typeof(NodeThrottle))]
+    [InlineData(typeof(TaskInfo))]
+    [InlineData(typeof(TaskSpecification))]
+    [InlineData(typeof(InstanceExit))]
+    [InlineData(typeof(ResourceRequest))]
+    [InlineData(typeof(JobStatus))]
+    [InlineData(typeof(TaskStateChanged))]
+    [InlineData(typeof(JobCompleted))]
+    [InlineData(typeof(JobFailed))]
     public void Contract_type_uses_a_generated_codec(Type type)
     {
         var codec = Services.GetRequiredService<ICodecProvider>().GetCodec(type);
@@ -136,5 +146,14 @@ public sealed class GeneratedSerializerTests
         Assert.All(events, e => Assert.Equal(e, RoundTrip(e)));
         Assert.Equal(usage, RoundTrip(usage));
         Assert.Equal(75, RoundTrip(usage).MemoryPercent);
+    }
+
+    [Fact]
+    public void A_task_state_change_declared_as_a_platform_event_keeps_its_fields()
+    {
+        var instance = InstanceId.NewOn(Guid.NewGuid());
+        PlatformEvent e = new TaskStateChanged(LogicalFunctionId.New(), "wf", "f", 1, TaskState.Running, TaskState.Failed, instance, 2, 137, "killed", DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(e, Assert.IsType<TaskStateChanged>(RoundTrip(e)));
     }
 }

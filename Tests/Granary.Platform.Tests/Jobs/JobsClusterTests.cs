@@ -58,7 +58,7 @@ public sealed class JobsClusterTests
     public async Task A_run_to_completion_workflow_fails_when_a_task_fails_past_its_restart_policy_and_the_rest_is_stopped()
     {
         await using var platform = await StartAsync(nodes: 2);
-        var received = await SubscribeAsync(platform);
+        var received = await platform.SubscribeToDomainEventsAsync();
         var key = Guid.NewGuid().ToString("N");
         var spec = new WorkflowSpec
         {
@@ -181,17 +181,4 @@ public sealed class JobsClusterTests
 
     private static string NodeName(PlatformCluster platform, Guid nodeId) =>
         platform.Nodes.Select((n, i) => (n, i)).Single(x => x.n.Name == nodeId.ToString("D")).i is var index ? $"node-{index}" : string.Empty;
-
-    private static async Task<ConcurrentQueue<PlatformEvent>> SubscribeAsync(PlatformCluster platform)
-    {
-        var received = new ConcurrentQueue<PlatformEvent>();
-        await platform.Cluster.Client.GetStreamProvider(PlatformStreams.DefaultProvider)
-            .GetStream<PlatformEvent>(StreamId.Create(PlatformStreams.Namespace, PlatformCluster.Domain))
-            .SubscribeAsync((item, _) =>
-            {
-                received.Enqueue(item);
-                return Task.CompletedTask;
-            });
-        return received;
-    }
 }

@@ -25,7 +25,7 @@ public sealed class ProtectionClusterTests
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     private readonly ScriptedUsageProbes _probes = new();
-    private readonly ConcurrentQueue<PlatformEvent> _events = new();
+    private ConcurrentQueue<PlatformEvent> _events = new();
 
     private async Task<PlatformCluster> StartAsync(int nodes, Action<ProtectionOptions>? configure = null, Action<ISiloBuilder>? configureNode = null)
     {
@@ -42,13 +42,7 @@ public sealed class ProtectionClusterTests
                 s.Services.AddSingleton<INodeUsageProbe>(sp => _probes.For(sp.GetRequiredService<IOptions<NodeOptions>>().Value.Name!));
                 configureNode?.Invoke(s);
             });
-        await platform.Cluster.Client.GetStreamProvider(PlatformStreams.DefaultProvider)
-            .GetStream<PlatformEvent>(StreamId.Create(PlatformStreams.Namespace, PlatformCluster.Domain))
-            .SubscribeAsync((item, _) =>
-            {
-                _events.Enqueue(item);
-                return Task.CompletedTask;
-            });
+        _events = await platform.SubscribeToDomainEventsAsync();
         return platform;
     }
 

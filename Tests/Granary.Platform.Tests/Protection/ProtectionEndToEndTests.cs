@@ -35,14 +35,7 @@ public sealed class ProtectionEndToEndTests
                 o.SampleInterval = TimeSpan.FromMilliseconds(500);
                 o.CpuCgroup = cgroup.Path;
             }));
-        var events = new ConcurrentQueue<PlatformEvent>();
-        await platform.Cluster.Client.GetStreamProvider(PlatformStreams.DefaultProvider)
-            .GetStream<PlatformEvent>(StreamId.Create(PlatformStreams.Namespace, PlatformCluster.Domain))
-            .SubscribeAsync((item, _) =>
-            {
-                events.Enqueue(item);
-                return Task.CompletedTask;
-            });
+        var events = await platform.SubscribeToDomainEventsAsync();
         var hot = Guid.Parse(platform.Nodes[0].Name);
         var cool = Guid.Parse(platform.Nodes[1].Name);
 
