@@ -29,9 +29,11 @@ public sealed class ContainerFunctionTests(ContainerEngineFixture engine)
         var ids = await platform.DomainGrain.DeployWorkflow("casts-and-calls", spec);
         var counter = await platform.InstanceOfAsync(ids["counter"]);
 
+        // Numbered (1, 2, 3), as nodes number what an instance sends: Orleans may reorder separate one-way messages.
+        var sequence = 0;
         foreach (var message in new[] { "a", "b", "c" })
         {
-            await platform.NodeOf(counter).Cast(counter, default, 0, Encoding.UTF8.GetBytes(message));
+            await platform.NodeOf(counter).Cast(counter, default, ++sequence, Encoding.UTF8.GetBytes(message));
         }
 
         await platform.WaitAsync(async () => await CallAsync(platform, counter, "count") == "3");
