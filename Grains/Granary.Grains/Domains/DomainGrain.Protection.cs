@@ -143,8 +143,9 @@ internal sealed partial class DomainGrain
         var affected = new HashSet<string>(StringComparer.Ordinal);
         foreach (var lid in _protection.TakeStopped(nodeId))
         {
+            // Not when its tasks want nothing placed now: a job that ended meanwhile, or a task waiting out its back-off.
             if (!_functions.TryGetValue(lid, out var function) || function.Instances.Count >= function.Requirements.MaxInstances
-                || _cordoned.Contains(nodeId) || !_nodes.TryGetValue(nodeId, out var node) || !function.Requirements.Check(node.Descriptor).IsEligible)
+                || function.Tasks.NextToPlace() is null || _cordoned.Contains(nodeId) || !_nodes.TryGetValue(nodeId, out var node) || !function.Requirements.Check(node.Descriptor).IsEligible)
             {
                 continue;
             }
