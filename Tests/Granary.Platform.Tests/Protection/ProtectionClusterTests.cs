@@ -131,6 +131,39 @@ public sealed class ProtectionClusterTests
     }
 
     [Fact]
+    public async Task A_shed_instance_of_a_job_that_ended_meanwhile_is_not_started_again_when_its_node_is_restored()
+    {
+        // "idle" may run on node-0 only, so shedding it stops it; "quitter" runs on node-1 and fails the job on a cast.
+        await using var platform = await StartAsync(nodes: 2);
+        var key = Guid.NewGuid().ToString("N");
+        var components = await platform.DomainGrain.DeployWorkflow("ended-job", new WorkflowSpec
+        {
+            Functions =
+            [
+                PlatformCluster.Function<IdleFunction>("idle", $"key={key}", annotations: new() { ["node_id_match_any"] = "node-0" }),
+                PlatformCluster.Function<Jobs.ExitingFunction>("quitter", $"key={key},code=3,on=cast",
+                    annotations: new() { ["node_id_match_any"] = "node-1", ["restart-policy"] = "never" }),
+            ],
+            Annotations = new Dictionary<string, string> { ["job-type"] = "run-to-completion" },
+        });
+        var status = await platform.DomainGrain.Inspect();
+        var idle = status.Instances[components["idle"]].Single();
+        var quitter = status.Instances[components["quitter"]].Single();
+
+        _probes.For("node-0").Set(cpu: 99);
+        await WaitForAsync<InstanceShed>(platform, e => e.Instance == idle);
+        await platform.Cluster.Client.GetGrain<INodeGrain>(quitter.NodeId.ToString("D")).Cast(quitter, default, 0, [1]);
+        await WaitForAsync<JobFailed>(platform, e => e.WorkflowId == "ended-job");
+        _probes.For("node-0").Set(cpu: 10);
+        await WaitForAsync<NodeRestored>(platform);
+
+        // Cordon is not interleaved with other domain turns: once it answers, the refresh that restored the node is done.
+        await platform.DomainGrain.Cordon(quitter.NodeId, false);
+        Assert.Empty((await platform.DomainGrain.Inspect()).Instances[components["idle"]]);
+        Assert.DoesNotContain(platform.Nodes[0].Services.GetRequiredService<NodeRuntime>().Instances, i => i.LogicalId == components["idle"]);
+    }
+
+    [Fact]
     public async Task A_tainted_node_sheds_the_lowest_priority_first_one_instance_per_sample()
     {
         await using var platform = await StartAsync(nodes: 1);
