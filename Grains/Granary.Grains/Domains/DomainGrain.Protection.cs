@@ -95,23 +95,15 @@ internal sealed partial class DomainGrain
             return;
         }
 
-        var fits = _nodes.Values.OrderBy(n => n.Order)
-            .Where(n => n.Descriptor.NodeId != nodeId && !_cordoned.Contains(n.Descriptor.NodeId) && !_protection.IsTainted(n.Descriptor.NodeId)
-                && function.Requirements.Check(n.Descriptor).IsEligible)
-            .ToList();
+        // Never the shedding node itself (later samples of the same refresh may already have restored it); nodes not
+        // limited either go first.
+        var fits = EligibleNodes(function).Where(n => n.Descriptor.NodeId != nodeId).ToList();
         var normal = fits.Where(n => _protection.StateOf(n.Descriptor.NodeId) == NodeProtectionState.Normal).ToList();
         var preferred = normal.Count > 0 ? normal : fits;
-        var unused = preferred.Where(n => function.Instances.All(i => i.NodeId != n.Descriptor.NodeId)).ToList();
         InstanceId? movedTo = null;
         if (preferred.Count > 0)
         {
-            // A node with room for the function's requests; nodes it does not run on yet first, as placement does.
-            var decision = Choose(function, unused.Count > 0 ? unused : preferred);
-            if (decision.Chosen is null && unused.Count > 0 && unused.Count < preferred.Count)
-            {
-                decision = Choose(function, preferred);
-            }
-
+            var decision = ChooseSpreading(function, preferred);
             if (decision.Chosen is { } target)
             {
                 try

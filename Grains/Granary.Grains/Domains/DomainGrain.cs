@@ -591,10 +591,7 @@ internal sealed partial class DomainGrain(
         function.Tasks.Reconcile(function.Instances);
         while (function.Instances.Count < function.Requirements.MaxInstances && function.Tasks.NextToPlace() is { } task)
         {
-            var eligible = _nodes.Values.OrderBy(n => n.Order)
-                .Where(n => !_cordoned.Contains(n.Descriptor.NodeId) && function.Requirements.Check(n.Descriptor).IsEligible)
-                .Where(n => !_protection.IsTainted(n.Descriptor.NodeId)) // protection: tainted nodes take no new placements
-                .ToList();
+            var eligible = EligibleNodes(function);
             if (eligible.Count == 0)
             {
                 var reasons = _nodes.Count == 0
@@ -608,15 +605,7 @@ internal sealed partial class DomainGrain(
                 return started;
             }
 
-            // Spread instances of one function over distinct nodes while there are enough.
-            var unused = eligible.Where(n => function.Instances.All(i => i.NodeId != n.Descriptor.NodeId)).ToList();
-            var decision = Choose(function, unused.Count > 0 ? unused : eligible);
-            if (decision.Chosen is null && unused.Count > 0 && unused.Count < eligible.Count)
-            {
-                // No unused node has room: a node that runs one already may.
-                decision = Choose(function, eligible);
-            }
-
+            var decision = ChooseSpreading(function, eligible);
             if (decision.Chosen is not { } node)
             {
                 SetUnplaced(function, decision.Reason!);
@@ -642,6 +631,26 @@ internal sealed partial class DomainGrain(
         }
 
         return started;
+    }
+
+    /// <summary>
+    /// The nodes that may take a new instance of <paramref name="function"/>, in registration order: not cordoned, not
+    /// tainted by protection, and meeting its deployment requirements.
+    /// </summary>
+    private List<NodeEntry> EligibleNodes(LogicalFunction function) =>
+        _nodes.Values.OrderBy(n => n.Order)
+            .Where(n => !_cordoned.Contains(n.Descriptor.NodeId) && !_protection.IsTainted(n.Descriptor.NodeId) && function.Requirements.Check(n.Descriptor).IsEligible)
+            .ToList();
+
+    /// <summary>
+    /// Spreads the instances of one function over distinct nodes while there are enough: the nodes of
+    /// <paramref name="eligible"/> it does not run on yet are chosen from first; when none of them has room, any of them.
+    /// </summary>
+    private PlacementDecision ChooseSpreading(LogicalFunction function, List<NodeEntry> eligible)
+    {
+        var unused = eligible.Where(n => function.Instances.All(i => i.NodeId != n.Descriptor.NodeId)).ToList();
+        var decision = Choose(function, unused.Count > 0 ? unused : eligible);
+        return decision.Chosen is null && unused.Count > 0 && unused.Count < eligible.Count ? Choose(function, eligible) : decision;
     }
 
     /// <summary>Records why the function lacks instances; placement is retried every keep-alive, so its grain hears only of a new reason.</summary>
