@@ -10,6 +10,9 @@ internal sealed class EventRateLimiter(TimeProvider time)
 {
     private readonly Lock _lock = new();
     private double? _perSecond;
+
+    /// <summary>Whether a rate is set: read without the lock on every event, which is nearly always unthrottled.</summary>
+    private volatile bool _limited;
     private DateTimeOffset _next;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -37,6 +40,7 @@ internal sealed class EventRateLimiter(TimeProvider time)
             }
 
             _perSecond = perSecond is > 0 ? perSecond : null;
+            _limited = _perSecond is not null;
             _next = time.GetUtcNow();
             changed = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -51,6 +55,13 @@ internal sealed class EventRateLimiter(TimeProvider time)
     /// </summary>
     public bool TryTake(out TimeSpan wait, out Task changed)
     {
+        if (!_limited)
+        {
+            wait = TimeSpan.Zero;
+            changed = Volatile.Read(ref _changed).Task;
+            return true;
+        }
+
         lock (_lock)
         {
             changed = _changed.Task;
