@@ -1,3 +1,4 @@
+using Granary.Grains.Platform;
 using Granary.Grains.Workflows;
 using Granary.Hosting;
 using Granary.Testing;
@@ -135,7 +136,10 @@ public sealed class ControllerCluster : IAsyncDisposable
             Annotations = new Dictionary<string, string> { ["init-payload"] = initPayload },
         };
 
-    /// <summary>Polls <paramref name="condition"/> every 50 ms; calls failing while the cluster settles count as "not yet".</summary>
+    /// <summary>
+    /// Polls <paramref name="condition"/> every 50 ms; calls failing while the cluster settles count as "not yet" (among
+    /// them a restarted controller silo whose role the other silos' manifests do not show yet).
+    /// </summary>
     public async Task WaitAsync(Func<Task<bool>> condition, int timeoutMs = 15_000)
     {
         var deadline = Environment.TickCount64 + timeoutMs;
@@ -149,7 +153,7 @@ public sealed class ControllerCluster : IAsyncDisposable
                     return;
                 }
             }
-            catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or OrleansMessageRejectionException)
+            catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or OrleansMessageRejectionException or RoleUnavailableException)
             {
                 last = ex;
             }
