@@ -234,7 +234,7 @@ public sealed class ClientTests
         var key = Guid.NewGuid().ToString("N");
         var onA = await cluster.Client.Workflows.StartAsync(EchoChain(key + "a", Path.Combine(Path.GetTempPath(), key + "a.log")));
         var nodeB = await cluster.StartNodeAsync("domain-b", "node-b");
-        await cluster.WaitAsync(async () => (await cluster.Client.Domains.ListAsync()).Any(d => d.DomainId == "domain-b" && d.NodeCount == 1));
+        await cluster.WaitForStableDomainAsync("domain-b", 1);
         var onB = await cluster.Client.Workflows.StartAsync(EchoChain(key + "b", Path.Combine(Path.GetTempPath(), key + "b.log")));
         Assert.Equal("domain-b", (await cluster.Client.Workflows.InspectAsync(onB))!.Workflow.DomainId);
 

@@ -56,20 +56,28 @@ public sealed class ControllerCluster : IAsyncDisposable
         }
 
         var platform = new ControllerCluster(cluster, controller, list);
-        // A cold domain may drop its nodes once while its first keep-alive probes activate the node grains (the
-        // probes time out, the nodes re-register at once): wait until the registry has held still for a while.
-        await platform.WaitAsync(async () => (await platform.Client.Domains.ListAsync()).Any(d => d.DomainId == Domain && d.NodeCount == nodes));
+        await platform.WaitForStableDomainAsync(Domain, nodes);
+        return platform;
+    }
+
+    /// <summary>
+    /// Waits until the controller lists <paramref name="domain"/> with <paramref name="nodes"/> nodes and has for a while: a
+    /// cold domain may drop its nodes once while its first keep-alive probes activate the node grains (the probes time
+    /// out, the nodes re-register at once).
+    /// </summary>
+    public async Task WaitForStableDomainAsync(string domain, int nodes)
+    {
+        await WaitAsync(async () => (await Client.Domains.ListAsync()).Any(d => d.DomainId == domain && d.NodeCount == nodes));
         var stableSince = Environment.TickCount64;
-        await platform.WaitAsync(async () =>
+        await WaitAsync(async () =>
         {
-            if (!(await platform.Client.Domains.ListAsync()).Any(d => d.DomainId == Domain && d.NodeCount == nodes))
+            if (!(await Client.Domains.ListAsync()).Any(d => d.DomainId == domain && d.NodeCount == nodes))
             {
                 stableSince = Environment.TickCount64;
             }
 
             return Environment.TickCount64 - stableSince > 4 * KeepAlive.TotalMilliseconds;
         });
-        return platform;
     }
 
     /// <summary>Starts another node silo (DOTNET and file-log) registering with <paramref name="domain"/>.</summary>
