@@ -47,7 +47,6 @@ public sealed class GuestOwnedReplyTests
     {
         using var module = Module.FromFile(WasmTestHost.Engine.Engine, OwnedReply);
         using var store = new Store(WasmTestHost.Engine.Engine);
-        store.SetEpochDeadline(WasmEngine.NoDeadline);
         var instance = new Instance(store, module);
         var alloc = instance.GetFunction<int, int>(WasmAbi.MemAlloc)!;
         var free = instance.GetAction<int, int>(WasmAbi.MemFree)!;

@@ -31,6 +31,14 @@ public sealed class WasmSandboxTests
           (func (export "handle_stop_asm")))
         """;
 
+    /// <summary>Fibonacci by plain recursion: no loop, 2^n calls.</summary>
+    private const string Fib = """
+        (func $fib (param i32) (result i32)
+          (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+            (then (local.get 0))
+            (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1))) (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+        """;
+
     [Fact]
     public async Task An_infinite_loop_is_stopped_at_the_time_limit_of_its_event()
     {
@@ -43,6 +51,48 @@ public sealed class WasmSandboxTests
         Assert.Contains("failed in handle_cast_asm: deadline exceeded (limit 200 ms per event)", error.Message, StringComparison.Ordinal);
         Assert.InRange(Environment.TickCount64 - started, 180, 5000);
         await AssertServesAsync(neighbour);
+    }
+
+    [Theory]
+    [InlineData("nested loops that touch no memory", "(loop $outer (loop $inner (br_if $inner (i32.const 1))) (br $outer))", "")]
+    [InlineData("a recursion with no loop that would take centuries", "(drop (call $fib (i32.const 90)))", Fib)]
+    public async Task Code_that_runs_too_long_without_a_plain_loop_is_stopped_at_the_time_limit_too(string what, string cast, string declarations)
+    {
+        var (executor, neighbour) = await WithNeighbourAsync();
+        var slow = await StartAsync(executor, Abi(cast, declarations), new() { [WasmAnnotations.MaxEventMs] = "200" });
+
+        var error = await Assert.ThrowsAsync<WasmFunctionException>(() => slow.CastAsync(WasmTestHost.Source(), default, CancellationToken.None));
+
+        Assert.True(error.Message.Contains("deadline exceeded (limit 200 ms per event)", StringComparison.Ordinal), $"{what}: {error.Message}");
+        await AssertServesAsync(neighbour);
+    }
+
+    [Fact]
+    public async Task A_start_function_runs_before_init_and_within_the_time_limit()
+    {
+        var (executor, neighbour) = await WithNeighbourAsync();
+        var started = await StartAsync(
+            executor,
+            Abi("(if (i32.eqz (global.get $started)) (then unreachable))", "(global $started (mut i32) (i32.const 0)) (func $start (global.set $started (i32.const 1))) (start $start)"));
+        await started.CastAsync(WasmTestHost.Source(), default, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<WasmFunctionException>(() => StartAsync(
+            executor,
+            Abi(declarations: "(func $start (loop $l (br $l))) (start $start)"),
+            new() { [WasmAnnotations.MaxEventMs] = "200" }));
+
+        Assert.Contains("could not start: deadline exceeded (limit 200 ms per event)", error.Message, StringComparison.Ordinal);
+        await AssertServesAsync(neighbour);
+    }
+
+    [Fact]
+    public async Task A_module_exporting_a_name_the_node_reserves_is_refused_at_deployment()
+    {
+        var path = WasmModules.FromWat("reserved_export", Abi(declarations: "(func (export \"granary:clock\"))"));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => WasmTestHost.Executor().CreateAsync(WasmTestHost.Deployment(path), new FakeFunctionContext()));
+
+        Assert.Contains("could not be given the node's time limit checks: it exports 'granary:clock', a name the node reserves", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,15 +5,20 @@ namespace Granary.Executors.Wasm;
 /// <summary>A compiled module that follows the ABI, with what its instances need to know about it.</summary>
 internal sealed class WasmCompiledModule
 {
-    private WasmCompiledModule(Module module, bool blocks, bool usesWasi, bool hasInitialize)
+    private WasmCompiledModule(Module module, bool hasStart, bool blocks, bool usesWasi, bool hasInitialize)
     {
         Module = module;
+        HasStart = hasStart;
         Blocks = blocks;
         UsesWasi = usesWasi;
         HasInitialize = hasInitialize;
     }
 
+    /// <summary>The module compiled with the node's clock checks (<see cref="WasmClockChecks"/>).</summary>
     public Module Module { get; }
+
+    /// <summary>It had a start function, exported as <see cref="WasmClockChecks.StartExport"/> for the host to run.</summary>
+    public bool HasStart { get; }
 
     /// <summary>It imports a host function that waits for an answer (call_asm, call_raw_asm, sync_asm).</summary>
     public bool Blocks { get; }
@@ -28,7 +33,7 @@ internal sealed class WasmCompiledModule
     /// Checks the module's exports and imports against the ABI; fails naming every problem at once: a missing or
     /// mistyped export, an import from a module other than <c>env</c> and WASI, an unknown or mistyped host function.
     /// </summary>
-    public static WasmCompiledModule Check(Module module, string path)
+    public static WasmCompiledModule Check(Module module, string path, bool hasStart)
     {
         var problems = new List<string>();
         var exports = module.Exports.ToDictionary(e => e.Name, StringComparer.Ordinal);
@@ -89,6 +94,6 @@ internal sealed class WasmCompiledModule
         }
 
         var hasInitialize = exports.TryGetValue(WasmAbi.WasiInitialize, out var init) && init is FunctionExport { Parameters.Count: 0, Results.Count: 0 };
-        return new WasmCompiledModule(module, blocks, usesWasi, hasInitialize);
+        return new WasmCompiledModule(module, hasStart, blocks, usesWasi, hasInitialize);
     }
 }

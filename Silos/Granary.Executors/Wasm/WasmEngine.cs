@@ -6,27 +6,24 @@ using Wasmtime;
 namespace Granary.Executors.Wasm;
 
 /// <summary>
-/// The node's one Wasmtime engine: Cranelift optimizing for speed, epoch interruption on (a background thread
-/// advances the epoch every <see cref="WasmExecutorOptions.EpochInterval"/>, so a store's epoch deadline is a wall-time
-/// limit), WebAssembly stack bounded by <see cref="WasmExecutorOptions.MaxWasmStackBytes"/>, and the pooling allocator
-/// with <see cref="WasmExecutorOptions.MaxInstances"/> slots (address space reserved once; a released instance's
-/// memory is zeroed in place rather than unmapped, which makes starting an instance some ten times faster). It holds the one
+/// The node's one Wasmtime engine: Cranelift optimizing for speed, WebAssembly stack bounded by
+/// <see cref="WasmExecutorOptions.MaxWasmStackBytes"/>, and the pooling allocator with
+/// <see cref="WasmExecutorOptions.MaxInstances"/> slots (address space reserved once; a released instance's memory is
+/// zeroed in place rather than unmapped, which makes starting an instance some ten times faster). It holds the one
 /// <see cref="Linker"/> defining the EDGELESS host functions (module <c>env</c>) and WASI preview 1, and the compiled
 /// modules, cached by the SHA-256 of their bytes: the same code is compiled once whatever its path, and a rewritten
-/// file is compiled again. Stores created on <see cref="Engine"/> must set an epoch deadline before running code.
+/// file is compiled again.
 /// </summary>
 /// <remarks>
-/// Epoch interruption is the only way Wasmtime can stop a guest by wall time, and it has a price: the check Cranelift
-/// puts at every loop header calls a builtin on its cold path, which makes the register allocator keep floating-point
-/// values that live across a loop in stack slots for the whole loop (about 3.5 times slower on the <c>matmul200</c>
-/// benchmark kernel, 10-50 % on the others). No setting of Wasmtime 50 avoids it; fuel costs the same. Measurements and
-/// the disassembly: README.md in this folder.
+/// Every module is compiled with the node's clock checks (<see cref="WasmClockChecks"/>), and a ticker thread counts
+/// ticks of <see cref="WasmExecutorOptions.TickInterval"/> and clears the clock of every live instance whose deadline has
+/// come (<see cref="StartClock"/>): the guest then stops itself at its next check. Wasmtime's own way, epoch interruption,
+/// calls a builtin on the cold path of its check at every loop header, which makes the register allocator keep
+/// floating-point values that live across a loop in stack slots for the whole loop (3.5 times slower on the
+/// <c>matmul200</c> benchmark kernel); the clock check traps instead. Measurements: README.md in this folder.
 /// </remarks>
 public sealed class WasmEngine : IDisposable
 {
-    /// <summary>A deadline far enough ahead to mean "none" (the engine adds it to the current epoch, saturating).</summary>
-    public const ulong NoDeadline = 1UL << 62;
-
     /// <summary>
     /// Memory zeroed in place when an instance is released, instead of given back to the system: at most this much
     /// stays resident per slot used, 128 MiB for 1,000 slots.
@@ -39,8 +36,10 @@ public sealed class WasmEngine : IDisposable
     private readonly Lazy<Module> _eventAdapter;
     private readonly Thread _ticker;
     private readonly ManualResetEventSlim _stopping = new();
+    private readonly HashSet<WasmClock> _clocks = [];
+    private readonly Lock _clocksLock = new();
     private long _compilations;
-    private long _epoch;
+    private long _ticks;
 
     /// <summary>Creates the engine with the default options.</summary>
     public WasmEngine()
@@ -48,14 +47,19 @@ public sealed class WasmEngine : IDisposable
     {
     }
 
-    /// <summary>Creates the engine with the node's options and starts its epoch ticker.</summary>
+    /// <summary>Creates the engine with the node's options and starts its ticker.</summary>
     public WasmEngine(IOptions<WasmExecutorOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var o = options.Value;
-        if (o.EpochInterval <= TimeSpan.Zero)
+        if (!BitConverter.IsLittleEndian)
         {
-            throw new ArgumentException($"WasmExecutorOptions.EpochInterval must be positive; found {o.EpochInterval}.", nameof(options));
+            throw new PlatformNotSupportedException("Wasmtime and the instances' clocks need a little-endian host.");
+        }
+
+        var o = options.Value;
+        if (o.TickInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"WasmExecutorOptions.TickInterval must be positive; found {o.TickInterval}.", nameof(options));
         }
 
         if (o.MaxWasmStackBytes < 64 * 1024)
@@ -70,14 +74,16 @@ public sealed class WasmEngine : IDisposable
                 nameof(options));
         }
 
-        EpochInterval = o.EpochInterval;
+        TickInterval = o.TickInterval;
         MaxWasmStackBytes = o.MaxWasmStackBytes;
-        // Each function instance may have two core instances in its store: the guest and its event adapter.
+        MaxInstances = o.MaxInstances;
+        // Each function instance may have two core instances in its store (the guest and its event adapter) and two
+        // memories (the guest's and its clock).
         using var pool = new PoolingAllocationConfig()
             .WithMaxCoreInstances(checked(2 * o.MaxInstances))
-            .WithMaxMemories(o.MaxInstances)
+            .WithMaxMemories(checked(2 * o.MaxInstances))
             .WithMaxTables(o.MaxInstances)
-            .WithMaxMemoriesPerModule(1)
+            .WithMaxMemoriesPerModule(2)
             .WithMaxTablesPerModule(1)
             .WithMaxMemorySize(MaxMemorySlotBytes())
             .WithMaxTableElements(WasmExecutorOptions.TableElementsCeiling)
@@ -87,7 +93,8 @@ public sealed class WasmEngine : IDisposable
         _config = new Config()
             .WithCompilerStrategy(CompilerStrategy.Cranelift)
             .WithOptimizationLevel(OptimizationLevel.Speed)
-            .WithEpochInterruption(true)
+            .WithWasmThreads(true) // the clock check's atomic load
+            .WithMultiMemory(true) // the clock
             .WithMaximumStackSize(o.MaxWasmStackBytes)
             .WithPoolingAllocationStrategy(pool);
         Engine = new Engine(_config);
@@ -95,21 +102,24 @@ public sealed class WasmEngine : IDisposable
         WasmFunctionInstance.DefineHostFunctions(Linker);
         Linker.DefineWasi();
         _eventAdapter = new Lazy<Module>(() => WasmEventAdapter.Compile(Engine));
-        _ticker = new Thread(Tick) { IsBackground = true, Name = "wasm epoch ticker" };
+        _ticker = new Thread(Tick) { IsBackground = true, Name = "wasm clock ticker" };
         _ticker.Start();
     }
 
     /// <summary>The Wasmtime engine every module and store of the node is created on.</summary>
     public Engine Engine { get; }
 
-    /// <summary>The time one epoch tick stands for.</summary>
-    public TimeSpan EpochInterval { get; }
+    /// <summary>The time one tick stands for.</summary>
+    public TimeSpan TickInterval { get; }
 
     /// <summary>The most native stack WebAssembly code may use.</summary>
     public int MaxWasmStackBytes { get; }
 
-    /// <summary>The epoch ticks so far, as the ticker counts them (right after the engine's own increment).</summary>
-    public long Epoch => Volatile.Read(ref _epoch);
+    /// <summary>The most instances the engine's pool has room for at once.</summary>
+    public uint MaxInstances { get; }
+
+    /// <summary>The ticks so far.</summary>
+    public long Ticks => Volatile.Read(ref _ticks);
 
     /// <summary>How many modules were compiled (cache misses) since the engine started.</summary>
     public long Compilations => Interlocked.Read(ref _compilations);
@@ -120,8 +130,43 @@ public sealed class WasmEngine : IDisposable
     /// <summary>The compiled <see cref="WasmEventAdapter"/>, shared by every instance (compiled on first use).</summary>
     internal Module EventAdapter => _eventAdapter.Value;
 
-    /// <summary>Epoch ticks covering <paramref name="time"/>, plus one since the current tick may be about to end.</summary>
-    public ulong TicksFor(TimeSpan time) => (ulong)Math.Ceiling(time / EpochInterval) + 1;
+    /// <summary>Ticks covering <paramref name="time"/>, plus one since the current tick may be about to end.</summary>
+    public ulong TicksFor(TimeSpan time) => (ulong)Math.Ceiling(time / TickInterval) + 1;
+
+    /// <summary>
+    /// Compiles <paramref name="wasm"/> with the node's clock checks, as every function module is compiled, for code that
+    /// runs modules outside a function instance (benchmarks, tests). Its instances trap at their first check until
+    /// <see cref="StartClock"/> has given them a clock with a deadline; a start function is not run at instantiation
+    /// but exported as <c>granary:start</c>.
+    /// </summary>
+    public Module Compile(string name, ReadOnlySpan<byte> wasm) => Module.FromBytes(Engine, name, WasmClockChecks.Instrument(wasm).Module);
+
+    /// <summary>
+    /// Starts the clock of <paramref name="instance"/> (of a module compiled by this engine): from now on the ticker
+    /// watches its deadline, which is the past until <see cref="WasmClock.SetDeadline"/> is called.
+    /// </summary>
+    public WasmClock StartClock(Instance instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var memory = instance.GetMemory(WasmClockChecks.ClockExport)
+            ?? throw new InvalidOperationException($"the instance has no clock: its module was not compiled by {nameof(WasmEngine)}.{nameof(Compile)}");
+        var clock = new WasmClock(this, memory.GetPointer());
+        lock (_clocksLock)
+        {
+            _clocks.Add(clock);
+        }
+
+        return clock;
+    }
+
+    /// <summary>Stops watching <paramref name="clock"/>; once this returns, the ticker does not touch its memory again.</summary>
+    internal void StopClock(WasmClock clock)
+    {
+        lock (_clocksLock)
+        {
+            _clocks.Remove(clock);
+        }
+    }
 
     /// <summary>
     /// The module in the file at <paramref name="path"/>, compiled on a pool thread the first time these bytes are
@@ -161,7 +206,7 @@ public sealed class WasmEngine : IDisposable
         }
     }
 
-    /// <summary>Stops the epoch ticker and releases the engine, its linker and the compiled modules.</summary>
+    /// <summary>Stops the ticker and releases the engine, its linker and the compiled modules.</summary>
     public void Dispose()
     {
         if (_stopping.IsSet)
@@ -194,26 +239,41 @@ public sealed class WasmEngine : IDisposable
     private WasmCompiledModule Compile(string path, byte[] bytes)
     {
         Interlocked.Increment(ref _compilations);
-        Module module;
+        WasmClockChecks.Result checks;
         try
         {
-            module = Module.FromBytes(Engine, Path.GetFileName(path), bytes);
+            checks = WasmClockChecks.Instrument(bytes);
+        }
+        catch (FormatException ex)
+        {
+            // A module the engine refuses as it is gets the engine's reason.
+            FromBytes(path, bytes).Dispose();
+            throw new InvalidOperationException($"{path} could not be given the node's time limit checks: {ex.Message}", ex);
+        }
+
+        var module = FromBytes(path, checks.Module);
+        try
+        {
+            return WasmCompiledModule.Check(module, path, checks.HasStart);
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+    }
+
+    private Module FromBytes(string path, byte[] wasm)
+    {
+        try
+        {
+            return Module.FromBytes(Engine, Path.GetFileName(path), wasm);
         }
         catch (WasmtimeException ex)
         {
             // Wasmtime's message spans lines ("... Caused by: ..."): one line reads better in a deployment error.
             var reason = string.Join("; ", ex.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l != "Caused by:"));
             throw new InvalidOperationException($"{path} was refused by the WebAssembly engine: {reason}", ex);
-        }
-
-        try
-        {
-            return WasmCompiledModule.Check(module, path);
-        }
-        catch
-        {
-            module.Dispose();
-            throw;
         }
     }
 
@@ -228,10 +288,16 @@ public sealed class WasmEngine : IDisposable
 
     private void Tick()
     {
-        while (!_stopping.Wait(EpochInterval))
+        while (!_stopping.Wait(TickInterval))
         {
-            Engine.IncrementEpoch();
-            Interlocked.Increment(ref _epoch);
+            var now = (ulong)Interlocked.Increment(ref _ticks);
+            lock (_clocksLock)
+            {
+                foreach (var clock in _clocks)
+                {
+                    clock.Tick(now);
+                }
+            }
         }
     }
 }

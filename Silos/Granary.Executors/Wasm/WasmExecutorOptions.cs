@@ -3,7 +3,7 @@ namespace Granary.Executors.Wasm;
 /// <summary>
 /// Sandbox limits of WebAssembly function instances on a node (configuration section <c>Granary:Wasm</c>). The limits
 /// per instance can be overridden per function by an annotation (see <see cref="WasmAnnotations"/>); the engine settings
-/// (<see cref="MaxWasmStackBytes"/>, <see cref="EpochInterval"/>) hold for the whole node.
+/// (<see cref="MaxWasmStackBytes"/>, <see cref="TickInterval"/>) hold for the whole node.
 /// </summary>
 public sealed class WasmExecutorOptions
 {
@@ -28,8 +28,8 @@ public sealed class WasmExecutorOptions
 
     /// <summary>
     /// The longest one event (init, cast, call or stop) may run, wall-clock, time blocked in <c>call_asm</c> and
-    /// <c>sync_asm</c> included. Past it the guest traps (an epoch deadline, checked at loop back-edges and function
-    /// entries, so within about one <see cref="EpochInterval"/>) and the instance is reported crashed with
+    /// <c>sync_asm</c> included. Past it the guest traps (its clock, checked at loop headers and function entries, so
+    /// within about one <see cref="TickInterval"/>) and the instance is reported crashed with
     /// "deadline exceeded". Null for no limit. Default 5 seconds.
     /// </summary>
     public TimeSpan? MaxEventTime { get; set; } = TimeSpan.FromSeconds(5);
@@ -56,10 +56,10 @@ public sealed class WasmExecutorOptions
     public int ThreadStackSize { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>
-    /// How often the node's epoch ticker advances the engine's epoch: the resolution of <see cref="MaxEventTime"/>.
-    /// Default 5 ms.
+    /// How often the node's ticker writes the current tick into the clock of every instance: the resolution of
+    /// <see cref="MaxEventTime"/>. Default 5 ms.
     /// </summary>
-    public TimeSpan EpochInterval { get; set; } = TimeSpan.FromMilliseconds(5);
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>The default of <see cref="MaxWasmStackBytes"/>: what a thread-pool thread's stack has room for.</summary>
     public const int DefaultMaxWasmStackBytes = 512 * 1024;

@@ -12,8 +12,8 @@ using Wasmtime;
 namespace Granary.Executors.Wasm;
 
 /// <summary>
-/// One instance of a WebAssembly function: a Wasmtime store of its own (memory, table and instance limits, an epoch
-/// deadline per event) and the guest's exports called in EDGELESS's host sequence. A module that imports a blocking
+/// One instance of a WebAssembly function: a Wasmtime store of its own (memory, table and instance limits, a clock
+/// with a deadline per event) and the guest's exports called in EDGELESS's host sequence. A module that imports a blocking
 /// host function (<c>call_asm</c>, <c>call_raw_asm</c>, <c>sync_asm</c>) runs on the instance's own thread (see
 /// <see cref="WasmEventThread"/>); any other runs inline on the node's mailbox loop, which saves two thread switches
 /// per event. Any trap or ABI violation ends the instance: the callback throws <see cref="WasmFunctionException"/>,
@@ -45,10 +45,9 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
     private WasmEventAdapter? _adapter;
     private WasiOutput? _stdout;
     private WasiOutput? _stderr;
+    private WasmClock? _clock;
     private long _eventStarted;
     private int _state;
-    private ulong _deadlineTicks;
-    private long _deadlineSetAt = -1;
     private nint _memoryBase;
     private ulong _memoryLength;
 
@@ -207,13 +206,14 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
         {
             var store = new Store(_engine.Engine, this);
             _store = store;
-            // Two instances: the guest, and the event adapter (no memory or table of its own) linked to it on first use.
+            // Two instances: the guest, and the event adapter (no memory or table of its own) linked to it on first use;
+            // two memories: the guest's, and its clock.
             store.SetLimits(
                 memorySize: (long)_limits.MaxMemoryPages * Memory.PageSize,
                 tableElements: _limits.MaxTableElements,
                 instances: 2,
                 tables: 1,
-                memories: 1);
+                memories: 2);
             if (module.UsesWasi)
             {
                 // No arguments, environment, preopened directories or sockets: only stdout and stderr, into the log.
@@ -225,11 +225,17 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
                     .WithStandardErrorCallback(_stderr.Write));
             }
 
-            _deadlineTicks = _limits.MaxEventTime is { } max ? _engine.TicksFor(max) : WasmEngine.NoDeadline;
-            SetDeadline();
+            // No guest code runs during instantiation: a start function is run below, once the clock has a deadline.
             var instance = _engine.Linker.Instantiate(store, module.Module);
             _instance = instance;
+            _clock = _engine.StartClock(instance);
+            SetDeadline();
             _handleInit = instance.GetAction<int, int, int, int>(WasmAbi.HandleInit)!;
+            if (module.HasStart)
+            {
+                instance.GetAction(WasmClockChecks.StartExport)!();
+            }
+
             if (module.HasInitialize)
             {
                 instance.GetAction(WasmAbi.WasiInitialize)!();
@@ -369,23 +375,15 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
         }
     }
 
-    /// <summary>
-    /// Sets the event's epoch deadline. Within the tick in which it was last set, the deadline already set is the same
-    /// (the engine stores it as current epoch plus ticks), so the native call is skipped: most events of a busy
-    /// instance start within one tick of another. The ticker counts a tick just after the engine does, so a deadline
-    /// kept this way can be one tick nearer, which the extra tick of <see cref="WasmEngine.TicksFor"/> covers.
-    /// </summary>
-    private void SetDeadline()
-    {
-        var epoch = _engine.Epoch;
-        if (epoch != _deadlineSetAt && _store is { } store)
-        {
-            store.SetEpochDeadline(_deadlineTicks);
-            _deadlineSetAt = epoch;
-        }
-    }
+    /// <summary>Sets the deadline of the event starting now (no clock yet while the store is being instantiated).</summary>
+    private void SetDeadline() => _clock?.SetDeadline(_limits.MaxEventTime);
 
-    private void ReleaseStore() => Interlocked.Exchange(ref _store, null)?.Dispose();
+    private void ReleaseStore()
+    {
+        // The ticker must be done with the clock's memory before the store releases it.
+        Interlocked.Exchange(ref _clock, null)?.Dispose();
+        Interlocked.Exchange(ref _store, null)?.Dispose();
+    }
 
     private WasmFunctionException EndedError(string export) => new($"WebAssembly function {_component} has ended; {export} was not run.");
 
@@ -417,12 +415,15 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
     {
         var reason = ex switch
         {
-            TrapException { Type: TrapCode.Interrupt } => $"deadline exceeded (limit {_limits.MaxEventTime?.TotalMilliseconds} ms per event)",
+            TrapException { Type: TrapCode.Unreachable } when _clock is { Expired: true } => $"deadline exceeded (limit {_limits.MaxEventTime?.TotalMilliseconds} ms per event)",
             TrapException { Type: TrapCode.StackOverflow } => $"call stack exhausted (limit {_engine.MaxWasmStackBytes / 1024} KiB of WebAssembly stack)",
             TrapException { Type: TrapCode.Unreachable } => "unreachable executed",
             TrapException trap => $"trap {trap.Type}: {Cause(trap.Message)}",
             WasmtimeException { ExitCode: { } code } => $"the guest exited with code {code}",
             WasmtimeException { InnerException: { } inner } => $"{inner.GetType().Name}: {inner.Message}",
+            // The pool has two memories per instance (the guest's and its clock): its own count would mislead.
+            WasmtimeException full when full.Message.Contains("maximum concurrent limit", StringComparison.Ordinal) =>
+                $"the node runs its limit of {_engine.MaxInstances} WebAssembly instances (WasmExecutorOptions.MaxInstances)",
             WasmtimeException wasmtime => Cause(wasmtime.Message),
             _ => $"{ex.GetType().Name}: {ex.Message}",
         };
