@@ -12,13 +12,19 @@ public sealed class WasmAbiTests
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
-    [Fact]
-    public async Task A_cast_delivers_the_exact_payload_bytes_and_the_source_ids()
+    [Theory]
+    [InlineData(7)]
+    [InlineData(WasmEventAdapter.MaxInlinePayload)] // the largest a cast passes in one call from .NET
+    [InlineData(WasmEventAdapter.MaxInlinePayload + 1)] // the smallest it passes in two
+    [InlineData(200_000)]
+    public async Task A_cast_delivers_the_exact_payload_bytes_and_the_source_ids(int length)
     {
         var context = new FakeFunctionContext();
         var instance = await WasmTestHost.StartAsync(Probe, context);
         var source = WasmTestHost.Source();
-        byte[] payload = [0, 1, 2, 0xFF, 0x80, 0, 42];
+        var payload = new byte[length];
+        new Random(length).NextBytes(payload);
+        payload[0] = 0;
 
         await instance.CastAsync(source, payload, CancellationToken.None);
 

@@ -165,14 +165,16 @@ public sealed class WasmExecutorTests
         Assert.Contains("call stack exhausted (limit 512 KiB of WebAssembly stack)", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_payload_larger_than_the_memory_limit_fails_the_event_instead_of_growing_past_it()
+    [Theory]
+    [InlineData("4", 1 << 20)]
+    [InlineData("2", 65_000)] // a payload a cast passes in one call from .NET (WasmEventAdapter.MaxInlinePayload)
+    public async Task A_payload_larger_than_the_memory_limit_fails_the_event_instead_of_growing_past_it(string pages, int length)
     {
-        var instance = await WasmTestHost.StartAsync(WasmModules.Example("noop"), new FakeFunctionContext(), new() { [WasmAnnotations.MaxMemoryPages] = "4" });
+        var instance = await WasmTestHost.StartAsync(WasmModules.Example("noop"), new FakeFunctionContext(), new() { [WasmAnnotations.MaxMemoryPages] = pages });
 
-        var error = await Assert.ThrowsAsync<WasmFunctionException>(() => instance.CastAsync(WasmTestHost.Source(), new byte[1 << 20], CancellationToken.None));
+        var error = await Assert.ThrowsAsync<WasmFunctionException>(() => instance.CastAsync(WasmTestHost.Source(), new byte[length], CancellationToken.None));
 
-        Assert.Contains("could not allocate 1048576 bytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"could not allocate {length} bytes", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

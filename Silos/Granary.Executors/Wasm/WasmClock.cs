@@ -29,6 +29,9 @@ public sealed class WasmClock : IDisposable
         _word = word;
     }
 
+    /// <summary>The clock page's first byte (the deadline; the rest of the page is the host's).</summary>
+    internal nint Address => _word;
+
     /// <summary>The event's time is up (or no deadline was set yet): the guest's next check traps, or did.</summary>
     public bool Expired => Volatile.Read(ref Word) == Stopped;
 

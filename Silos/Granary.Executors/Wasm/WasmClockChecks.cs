@@ -10,7 +10,8 @@ namespace Granary.Executors.Wasm;
 /// <para>
 /// The module gets one more linear memory of one page, the clock, exported as <see cref="ClockExport"/>. Its first eight
 /// bytes hold the deadline of the event running now, in the engine's ticks, or 0 once it has passed
-/// (<see cref="WasmClock"/>). At the entry of every function and at the header of every loop (where Wasmtime would put
+/// (<see cref="WasmClock"/>); the rest of the page is the host's (<see cref="WasmEventAdapter"/> leaves an event's
+/// buffers there). At the entry of every function and at the header of every loop (where Wasmtime would put
 /// its epoch checks; any code that runs for ever passes one of them for ever) the pass inserts:
 /// </para>
 /// <code>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Wasmtime;
 
 namespace Granary.Executors.Wasm;
@@ -20,10 +22,17 @@ internal sealed class WasmEventAdapter
     /// The adapter. <c>begin</c> clears and allocates in EDGELESS's order (component id, node id, payload, then for a
     /// call the two 4-byte out slots); it stops at the first allocation that returns 0 (payloads of length 0 excepted,
     /// as the host checks), leaving 0 for the buffers after it, so that the host reports which one failed. The buffers
-    /// of the event stay in the adapter's globals until the handler has run and they are freed.
+    /// of the event stay in the adapter's globals until the handler has run and they are freed; <c>begin_cast</c> and
+    /// <c>begin_call</c> also leave them in the instance's clock page, after the deadline, where the host reads them
+    /// (<see cref="Buffers"/>): a call from .NET with results costs more than one without, and the guest cannot touch
+    /// that page. <c>cast</c> runs a whole cast in one call from .NET: the host has put the two ids and the payload in
+    /// the clock page (<see cref="MaxInlinePayload"/>), and the adapter copies them into the guest's buffers between the
+    /// allocations and the handler, where the host would write them.
     /// </summary>
     internal const string Text = """
         (module
+          (import "guest" "granary:clock" (memory $clock 1 1))
+          (import "guest" "memory" (memory $guest 0))
           (import "guest" "edgeless_mem_clear" (func $clear))
           (import "guest" "edgeless_mem_alloc" (func $alloc (param i32) (result i32)))
           (import "guest" "edgeless_mem_free" (func $free (param i32 i32)))
@@ -54,19 +63,34 @@ internal sealed class WasmEventAdapter
             (call $free (global.get $node) (i32.const 16)))
           (func $free_payload
             (if (global.get $length) (then (call $free (global.get $payload) (global.get $length)))))
-          (func (export "begin_cast") (param $length i32) (result i32 i32 i32)
+          (func $report
+            (i32.store offset=8 (i32.const 0) (global.get $component))
+            (i32.store offset=12 (i32.const 0) (global.get $node))
+            (i32.store offset=16 (i32.const 0) (global.get $payload))
+            (i32.store offset=20 (i32.const 0) (global.get $out_ptr))
+            (i32.store offset=24 (i32.const 0) (global.get $out_len)))
+          (func (export "begin_cast") (param $length i32)
             (drop (call $begin (local.get $length)))
-            (global.get $component) (global.get $node) (global.get $payload))
+            (call $report))
+          (func (export "cast") (param $length i32) (result i32)
+            (if (i32.eqz (call $begin (local.get $length))) (then (call $report) (return (i32.const 0))))
+            (memory.copy $guest $clock (global.get $component) (i32.const 32) (i32.const 16))
+            (memory.copy $guest $clock (global.get $node) (i32.const 48) (i32.const 16))
+            (memory.copy $guest $clock (global.get $payload) (i32.const 64) (local.get $length))
+            (call $handle_cast (global.get $node) (global.get $component) (global.get $payload) (global.get $length))
+            (call $free_ids)
+            (call $free_payload)
+            (i32.const 1))
           (func (export "handle_cast")
             (call $handle_cast (global.get $node) (global.get $component) (global.get $payload) (global.get $length))
             (call $free_ids)
             (call $free_payload))
-          (func (export "begin_call") (param $length i32) (result i32 i32 i32 i32 i32)
+          (func (export "begin_call") (param $length i32)
             (if (call $begin (local.get $length))
               (then
                 (global.set $out_ptr (call $alloc (i32.const 4)))
                 (if (global.get $out_ptr) (then (global.set $out_len (call $alloc (i32.const 4)))))))
-            (global.get $component) (global.get $node) (global.get $payload) (global.get $out_ptr) (global.get $out_len))
+            (call $report))
           (func (export "handle_call") (result i32)
             (call $handle_call
               (global.get $node) (global.get $component) (global.get $payload) (global.get $length) (global.get $out_ptr) (global.get $out_len)))
@@ -77,41 +101,99 @@ internal sealed class WasmEventAdapter
             (call $free_payload)))
         """;
 
-    private readonly Func<int, (int, int, int)> _beginCast;
+    /// <summary>The longest payload <see cref="Cast"/> takes: what the clock page has room for after the ids.</summary>
+    public const int MaxInlinePayload = Memory.PageSize - PayloadOffset;
+
+    /// <summary>Where <c>begin_cast</c> and <c>begin_call</c> leave the event's buffers, in the clock page.</summary>
+    private const int BuffersOffset = 8;
+
+    /// <summary>Where the host puts the component id, node id and payload for <c>cast</c>, in the clock page.</summary>
+    private const int IdsOffset = 32, PayloadOffset = 64;
+
+    private readonly Func<int, int> _cast;
+    private readonly nint _page;
+
+    private readonly Action<int> _beginCast;
     private readonly Action _handleCast;
-    private readonly Func<int, (int, int, int, int, int)> _beginCall;
+    private readonly Action<int> _beginCall;
     private readonly Func<int> _handleCall;
     private readonly Action _endCall;
+    private readonly nint _buffers;
 
-    /// <summary>Instantiates the adapter in <paramref name="store"/>, linked to the exports of <paramref name="guest"/>.</summary>
-    public WasmEventAdapter(Store store, Module adapter, Instance guest)
+    /// <summary>
+    /// Instantiates the adapter in <paramref name="store"/>, linked to the exports of <paramref name="guest"/> (whose
+    /// clock is <paramref name="clock"/>).
+    /// </summary>
+    public WasmEventAdapter(Store store, Module adapter, Instance guest, WasmClock clock)
     {
         var instance = new Instance(
             store,
             adapter,
+            guest.GetMemory(WasmClockChecks.ClockExport) ?? throw new InvalidOperationException("the guest has no clock"),
+            guest.GetMemory(WasmAbi.Memory) ?? throw new InvalidOperationException($"the guest does not export {WasmAbi.Memory}"),
             Export(guest, WasmAbi.MemClear),
             Export(guest, WasmAbi.MemAlloc),
             Export(guest, WasmAbi.MemFree),
             Export(guest, WasmAbi.HandleCast),
             Export(guest, WasmAbi.HandleCall));
-        _beginCast = instance.GetFunction<int, (int, int, int)>("begin_cast")!;
+        _cast = instance.GetFunction<int, int>("cast")!;
+        _beginCast = instance.GetAction<int>("begin_cast")!;
         _handleCast = instance.GetAction("handle_cast")!;
-        _beginCall = instance.GetFunction<int, (int, int, int, int, int)>("begin_call")!;
+        _beginCall = instance.GetAction<int>("begin_call")!;
         _handleCall = instance.GetFunction<int>("handle_call")!;
         _endCall = instance.GetAction("end_call")!;
+        _page = clock.Address;
+        _buffers = clock.Address + BuffersOffset;
     }
+
+    /// <summary>The five buffers the adapter last allocated: component id, node id, payload, out pointer, out length.</summary>
+    private ReadOnlySpan<int> Buffers => MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<byte, int>(ref Unsafe.AddByteOffset(ref Unsafe.NullRef<byte>(), _buffers)), 5);
 
     /// <summary>Compiles the adapter on <paramref name="engine"/> (once per engine).</summary>
     public static Module Compile(Engine engine) => Module.FromText(engine, "granary-event-adapter", Text);
 
+    /// <summary>
+    /// Runs a whole cast of at most <see cref="MaxInlinePayload"/> bytes: clears the guest's memory, allocates its
+    /// buffers, copies <paramref name="component"/>, <paramref name="node"/> and <paramref name="payload"/> into them,
+    /// runs <c>handle_cast_asm</c> and frees them. False, and nothing run, if an allocation failed (then
+    /// <see cref="CastBuffers"/> tells which).
+    /// </summary>
+    public bool Cast(Guid component, Guid node, ReadOnlySpan<byte> payload)
+    {
+        var page = MemoryMarshal.CreateSpan(ref Unsafe.AddByteOffset(ref Unsafe.NullRef<byte>(), _page), Memory.PageSize);
+        Granary.Grains.Identity.InstanceId.WriteUuid(component, page.Slice(IdsOffset, 16));
+        Granary.Grains.Identity.InstanceId.WriteUuid(node, page.Slice(IdsOffset + 16, 16));
+        payload.CopyTo(page[PayloadOffset..]);
+        return _cast(payload.Length) != 0;
+    }
+
+    /// <summary>The buffers of the last cast: 0 for one not allocated.</summary>
+    public (int Component, int Node, int Payload) CastBuffers
+    {
+        get
+        {
+            var b = Buffers;
+            return (b[0], b[1], b[2]);
+        }
+    }
+
     /// <summary>Clears the guest's memory and allocates a cast's buffers; 0 for a buffer not allocated.</summary>
-    public (int Component, int Node, int Payload) BeginCast(int length) => _beginCast(length);
+    public (int Component, int Node, int Payload) BeginCast(int length)
+    {
+        _beginCast(length);
+        return CastBuffers;
+    }
 
     /// <summary>Runs <c>handle_cast_asm</c> on the buffers of <see cref="BeginCast"/>, then frees them.</summary>
     public void HandleCast() => _handleCast();
 
     /// <summary>Clears the guest's memory and allocates a call's buffers; 0 for a buffer not allocated.</summary>
-    public (int Component, int Node, int Payload, int OutPtr, int OutLen) BeginCall(int length) => _beginCall(length);
+    public (int Component, int Node, int Payload, int OutPtr, int OutLen) BeginCall(int length)
+    {
+        _beginCall(length);
+        var b = Buffers;
+        return (b[0], b[1], b[2], b[3], b[4]);
+    }
 
     /// <summary>Runs <c>handle_call_asm</c> on the buffers of <see cref="BeginCall"/> and returns its code.</summary>
     public int HandleCall() => _handleCall();

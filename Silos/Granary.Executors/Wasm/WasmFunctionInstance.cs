@@ -123,13 +123,27 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
 
     private Action<int, int> Free => _free ??= _instance.GetAction<int, int>(WasmAbi.MemFree)!;
 
-    private WasmEventAdapter Adapter => _adapter ??= new WasmEventAdapter(_store!, _engine.EventAdapter, _instance);
+    private WasmEventAdapter Adapter => _adapter ??= new WasmEventAdapter(_store!, _engine.EventAdapter, _instance, _clock!);
 
     public Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
         RunEventAsync(WasmAbi.HandleCast, (source, message), static (self, s) =>
         {
             // EDGELESS's sequence: clear; allocate component id, node id, payload; the handler (node id first); free them.
             var adapter = self.Adapter;
+            if (s.message.Length <= WasmEventAdapter.MaxInlinePayload)
+            {
+                if (!adapter.Cast(s.source.ComponentId, s.source.NodeId, s.message.Span))
+                {
+                    // Fails naming the first buffer not allocated.
+                    var (c, n, p) = adapter.CastBuffers;
+                    self.Allocated(c, InstanceId.UuidSize);
+                    self.Allocated(n, InstanceId.UuidSize);
+                    self.Allocated(p, s.message.Length);
+                }
+
+                return;
+            }
+
             var (component, node, payload) = adapter.BeginCast(s.message.Length);
             self.WriteIn(s.source, component, node, payload, s.message.Span);
             adapter.HandleCast();

@@ -29,7 +29,7 @@ IMPORT(slf_asm) void slf_asm(uint8_t *, uint8_t *);
 IMPORT(delayed_cast_asm) void delayed_cast_asm(int64_t, const char *, int, const void *, int);
 IMPORT(sync_asm) void sync_asm(const void *, int);
 
-static uint8_t heap[1 << 16];
+static uint8_t heap[1 << 19];
 static int top;
 static int allocs, frees, clears, unmatched;
 #define MAX_LIVE 256
