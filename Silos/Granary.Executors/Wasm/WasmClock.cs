@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Wasmtime;
 
 namespace Granary.Executors.Wasm;
 
@@ -20,22 +22,27 @@ public sealed class WasmClock : IDisposable
     private const ulong Stopped = 0;
 
     private readonly WasmEngine _engine;
-    private readonly nint _word;
+    private readonly nint _page;
     private bool _disposed;
 
-    internal WasmClock(WasmEngine engine, nint word)
+    internal WasmClock(WasmEngine engine, Memory memory)
     {
         _engine = engine;
-        _word = word;
+        Memory = memory;
+        // A memory of one page at most never moves.
+        _page = memory.GetPointer();
     }
 
-    /// <summary>The clock page's first byte (the deadline; the rest of the page is the host's).</summary>
-    internal nint Address => _word;
+    /// <summary>The clock memory, for modules that import it (<see cref="WasmEventAdapter"/>).</summary>
+    internal Memory Memory { get; }
+
+    /// <summary>The clock page: the deadline in its first eight bytes; the rest is the host's.</summary>
+    internal Span<byte> Page => MemoryMarshal.CreateSpan(ref Unsafe.AddByteOffset(ref Unsafe.NullRef<byte>(), _page), Memory.PageSize);
 
     /// <summary>The event's time is up (or no deadline was set yet): the guest's next check traps, or did.</summary>
     public bool Expired => Volatile.Read(ref Word) == Stopped;
 
-    private ref ulong Word => ref Unsafe.As<byte, ulong>(ref Unsafe.AddByteOffset(ref Unsafe.NullRef<byte>(), _word));
+    private ref ulong Word => ref MemoryMarshal.AsRef<ulong>(Page);
 
     /// <summary>Gives the event starting now <paramref name="limit"/> of wall time (at least; up to one tick more), or none.</summary>
     public void SetDeadline(TimeSpan? limit) =>

@@ -150,7 +150,7 @@ public sealed class WasmEngine : IDisposable
         ArgumentNullException.ThrowIfNull(instance);
         var memory = instance.GetMemory(WasmClockChecks.ClockExport)
             ?? throw new InvalidOperationException($"the instance has no clock: its module was not compiled by {nameof(WasmEngine)}.{nameof(Compile)}");
-        var clock = new WasmClock(this, memory.GetPointer());
+        var clock = new WasmClock(this, memory);
         lock (_clocksLock)
         {
             _clocks.Add(clock);

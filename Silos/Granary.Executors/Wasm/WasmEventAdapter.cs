@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Granary.Grains.Identity;
 using Wasmtime;
 
 namespace Granary.Executors.Wasm;
@@ -111,26 +111,25 @@ internal sealed class WasmEventAdapter
     private const int IdsOffset = 32, PayloadOffset = 64;
 
     private readonly Func<int, int> _cast;
-    private readonly nint _page;
+    private readonly WasmClock _clock;
 
     private readonly Action<int> _beginCast;
     private readonly Action _handleCast;
     private readonly Action<int> _beginCall;
     private readonly Func<int> _handleCall;
     private readonly Action _endCall;
-    private readonly nint _buffers;
 
     /// <summary>
-    /// Instantiates the adapter in <paramref name="store"/>, linked to the exports of <paramref name="guest"/> (whose
-    /// clock is <paramref name="clock"/>).
+    /// Instantiates the adapter in <paramref name="store"/>, linked to the exports of <paramref name="guest"/>, its
+    /// memory <paramref name="guestMemory"/> and its clock <paramref name="clock"/>.
     /// </summary>
-    public WasmEventAdapter(Store store, Module adapter, Instance guest, WasmClock clock)
+    public WasmEventAdapter(Store store, Module adapter, Instance guest, Memory guestMemory, WasmClock clock)
     {
         var instance = new Instance(
             store,
             adapter,
-            guest.GetMemory(WasmClockChecks.ClockExport) ?? throw new InvalidOperationException("the guest has no clock"),
-            guest.GetMemory(WasmAbi.Memory) ?? throw new InvalidOperationException($"the guest does not export {WasmAbi.Memory}"),
+            clock.Memory,
+            guestMemory,
             Export(guest, WasmAbi.MemClear),
             Export(guest, WasmAbi.MemAlloc),
             Export(guest, WasmAbi.MemFree),
@@ -142,12 +141,11 @@ internal sealed class WasmEventAdapter
         _beginCall = instance.GetAction<int>("begin_call")!;
         _handleCall = instance.GetFunction<int>("handle_call")!;
         _endCall = instance.GetAction("end_call")!;
-        _page = clock.Address;
-        _buffers = clock.Address + BuffersOffset;
+        _clock = clock;
     }
 
     /// <summary>The five buffers the adapter last allocated: component id, node id, payload, out pointer, out length.</summary>
-    private ReadOnlySpan<int> Buffers => MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<byte, int>(ref Unsafe.AddByteOffset(ref Unsafe.NullRef<byte>(), _buffers)), 5);
+    private ReadOnlySpan<int> Buffers => MemoryMarshal.Cast<byte, int>(_clock.Page.Slice(BuffersOffset, 5 * sizeof(int)));
 
     /// <summary>Compiles the adapter on <paramref name="engine"/> (once per engine).</summary>
     public static Module Compile(Engine engine) => Module.FromText(engine, "granary-event-adapter", Text);
@@ -160,9 +158,9 @@ internal sealed class WasmEventAdapter
     /// </summary>
     public bool Cast(Guid component, Guid node, ReadOnlySpan<byte> payload)
     {
-        var page = MemoryMarshal.CreateSpan(ref Unsafe.AddByteOffset(ref Unsafe.NullRef<byte>(), _page), Memory.PageSize);
-        Granary.Grains.Identity.InstanceId.WriteUuid(component, page.Slice(IdsOffset, 16));
-        Granary.Grains.Identity.InstanceId.WriteUuid(node, page.Slice(IdsOffset + 16, 16));
+        var page = _clock.Page;
+        InstanceId.WriteUuid(component, page.Slice(IdsOffset, InstanceId.UuidSize));
+        InstanceId.WriteUuid(node, page.Slice(IdsOffset + InstanceId.UuidSize, InstanceId.UuidSize));
         payload.CopyTo(page[PayloadOffset..]);
         return _cast(payload.Length) != 0;
     }

@@ -123,7 +123,7 @@ internal sealed partial class WasmFunctionInstance : IFunctionInstance
 
     private Action<int, int> Free => _free ??= _instance.GetAction<int, int>(WasmAbi.MemFree)!;
 
-    private WasmEventAdapter Adapter => _adapter ??= new WasmEventAdapter(_store!, _engine.EventAdapter, _instance, _clock!);
+    private WasmEventAdapter Adapter => _adapter ??= new WasmEventAdapter(_store!, _engine.EventAdapter, _instance, GuestMemory, _clock!);
 
     public Task CastAsync(InstanceId source, ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
         RunEventAsync(WasmAbi.HandleCast, (source, message), static (self, s) =>

@@ -155,7 +155,7 @@ public sealed class WasmSuite : IBenchmarkSuite
             var instance = new Instance(_store, module);
             _clock = engine.StartClock(instance);
             _clock.SetDeadline(null);
-            Run = instance.GetFunction<int>("run") ?? throw new InvalidOperationException("the kernel does not export int run(void)");
+            Run = RunOf(instance);
         }
 
         public Func<int> Run { get; }
@@ -208,8 +208,10 @@ public sealed class WasmSuite : IBenchmarkSuite
         return store;
     }
 
-    private static Func<int> Run(Store store, Module module) =>
-        new Instance(store, module).GetFunction<int>("run") ?? throw new InvalidOperationException("the kernel does not export int run(void)");
+    private static Func<int> Run(Store store, Module module) => RunOf(new Instance(store, module));
+
+    private static Func<int> RunOf(Instance instance) =>
+        instance.GetFunction<int>("run") ?? throw new InvalidOperationException("the kernel does not export int run(void)");
 
     private static async Task MeasureCallAsync(WasmEngine engine, BenchReport report, string work, string runner, CancellationToken ct)
     {
